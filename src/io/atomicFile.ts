@@ -1,0 +1,113 @@
+import { closeSync, existsSync, fsyncSync, openSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { DataError, UsageError } from '../errors.js';
+
+const liveTemps = new Set<string>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // An interrupted write leaves no partial output: remove temp files on exit.
+  process.on('exit', () => {
+    for (const t of liveTemps) {
+      try {
+        unlinkSync(t);
+      } catch {
+        /* already gone */
+      }
+    }
+  });
+}
+
+/**
+ * Writes a file atomically: bytes go to a temporary file next to the target,
+ * which is fsynced and renamed over the target on commit(). abort() (or process
+ * exit before commit) removes the temporary file, so readers never see a
+ * half-written output.
+ */
+export class AtomicFileWriter {
+  private fd: number;
+  private readonly temp: string;
+  private done = false;
+  bytesWritten = 0;
+
+  constructor(readonly path: string) {
+    installExitHook();
+    const dir = dirname(resolve(path));
+    if (!existsSync(dir)) throw new DataError(`${path}: directory ${dir} does not exist`);
+    this.temp = join(dir, `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
+    try {
+      this.fd = openSync(this.temp, 'wx');
+    } catch (e) {
+      throw new DataError(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    liveTemps.add(this.temp);
+  }
+
+  write(bytes: Uint8Array): void {
+    let off = 0;
+    while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
+    this.bytesWritten += bytes.length;
+  }
+
+  commit(): void {
+    if (this.done) return;
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    renameSync(this.temp, this.path);
+    liveTemps.delete(this.temp);
+    this.done = true;
+  }
+
+  abort(): void {
+    if (this.done) return;
+    this.done = true;
+    try {
+      closeSync(this.fd);
+    } catch {
+      /* ignore */
+    }
+    try {
+      unlinkSync(this.temp);
+    } catch {
+      /* ignore */
+    }
+    liveTemps.delete(this.temp);
+  }
+}
+
+/** Write bytes to `path` atomically ('-' writes to stdout). */
+export function writeFileAtomic(path: string, parts: Iterable<Uint8Array>): void {
+  if (path === '-') {
+    for (const p of parts) {
+      let off = 0;
+      while (off < p.length) off += writeSync(1, p, off, p.length - off);
+    }
+    return;
+  }
+  const w = new AtomicFileWriter(path);
+  try {
+    for (const p of parts) w.write(p);
+    w.commit();
+  } catch (e) {
+    w.abort();
+    throw e;
+  }
+}
+
+/** Refuse an output that is one of the inputs (the same file by real path). */
+export function assertNotInput(output: string, inputs: readonly string[]): void {
+  if (output === '-') return;
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  const out = real(output);
+  for (const input of inputs) {
+    if (real(input) === out) throw new UsageError(`output ${output} is also an input; refusing to overwrite it`);
+  }
+}

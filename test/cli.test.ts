@@ -1,0 +1,156 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseNpy, readNpy, writeNpy } from '../src/index.js';
+import { relu6q } from './helpers/cli.js';
+import { HAS_NUMPY, runPython, scratchDir } from './helpers/numpy.js';
+
+const { dir, cleanup } = scratchDir();
+afterAll(cleanup);
+const FIXTURE = 'fixtures/conv3_pointwise_preact.npy';
+
+describe('relu6q inspect', () => {
+  it('summarises the bundled fixture (matches PROVENANCE.md statistics)', () => {
+    const r = relu6q(['inspect', FIXTURE, '--json']);
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ shape: [1, 32, 32, 128], dtype: 'float32', count: 131072, nan: 0 });
+    // PROVENANCE.md (numpy float64): min -16.310, max 20.302, mean 0.2935, std 1.9021, frac<0 0.4997, >3 0.07212, >6 0.01125
+    expect(j.min).toBeCloseTo(-16.31, 2);
+    expect(j.max).toBeCloseTo(20.302, 3);
+    expect(j.mean).toBeCloseTo(0.2935, 4);
+    expect(j.std).toBeCloseTo(1.9021, 4);
+    expect(j.fracBelow0).toBeCloseTo(0.4997, 4);
+    expect(j.fracAbove3).toBeCloseTo(0.07212, 5);
+    expect(j.fracAbove6).toBeCloseTo(0.01125, 5);
+  });
+
+  it.skipIf(!HAS_NUMPY)('agrees with numpy to 1e-12 relative', () => {
+    const want = JSON.parse(runPython(`x = np.load('${FIXTURE}').astype(np.float64)\nprint(json.dumps([x.mean(), x.std(), x.min(), x.max()]))`, dir));
+    const j = JSON.parse(relu6q(['inspect', FIXTURE, '--json']).stdout);
+    const got = [j.mean, j.std, j.min, j.max];
+    got.forEach((g: number, i: number) => expect(Math.abs(g - want[i]) / Math.abs(want[i])).toBeLessThan(1e-12));
+  });
+
+  it('prints a readable table by default', () => {
+    const r = relu6q(['inspect', FIXTURE]);
+    expect(r.stdout).toMatch(/shape\s+\(1, 32, 32, 128\)\s+float32\s+131072 values/);
+    expect(r.stdout).toMatch(/> 6\s+1\.125%/);
+  });
+});
+
+describe('relu6q encode / decode', () => {
+  it('encode → decode round trip equals numpy and counts go to stderr', () => {
+    const codes = join(dir, 'codes.npy');
+    const dec = join(dir, 'dec.npy');
+    const e = relu6q(['encode', FIXTURE, '-o', codes, '--format', 'relu6']);
+    expect(e.status, e.stderr).toBe(0);
+    expect(e.stderr).toMatch(/encoded 131072 values to relu6 \(UQ3\.5\) bound \[0, 6\]/);
+    expect(e.stderr).toMatch(/bounded high 1474/); // 1.125% of 131072 above 6
+    const c = readNpy(codes);
+    expect(c.dtype).toBe('u1');
+    expect(c.shape).toEqual([1, 32, 32, 128]);
+    const d = relu6q(['decode', codes, '-o', dec, '--format', 'relu6']);
+    expect(d.status, d.stderr).toBe(0);
+    const v = readNpy(dec);
+    expect(v.dtype).toBe('f4');
+    const x = readNpy(FIXTURE).data as Float32Array;
+    const y = v.data as Float32Array;
+    for (let i = 0; i < x.length; i++) {
+      const ref = Math.min(6, Math.max(0, x[i]!));
+      expect(Math.abs(y[i]! - ref)).toBeLessThanOrEqual(1 / 64);
+    }
+  });
+
+  it('--activation, --rounding, --seed and stdout output', () => {
+    const r = relu6q(['encode', FIXTURE, '-o', '-', '--format', 'UQ2.6', '--activation', 'relu3', '--rounding', 'stochastic', '--seed', '5']);
+    expect(r.status, r.stderr).toBe(0);
+    const a = parseNpy(new Uint8Array(r.stdoutBytes));
+    expect(a.dtype).toBe('u1');
+    expect((a.data as Uint8Array).reduce((m, v) => Math.max(m, v), 0)).toBe(192);
+    const again = relu6q(['encode', FIXTURE, '-o', '-', '--format', 'UQ2.6', '--activation', 'relu3', '--rounding', 'stochastic', '--seed', '5']);
+    expect(Buffer.compare(r.stdoutBytes, again.stdoutBytes)).toBe(0);
+  });
+
+  it('16-bit signed formats write int16', () => {
+    const out = join(dir, 'c16.npy');
+    expect(relu6q(['encode', FIXTURE, '-o', out, '-f', 'Q4.11']).status).toBe(0);
+    expect(readNpy(out).dtype).toBe('i2');
+  });
+});
+
+describe('bad input: one line, no stack trace, right exit code, no partial output', () => {
+  const oneLine = (s: string) => s.trim().split('\n').length === 1 && !/\n\s+at /.test(s);
+  it('unknown format → exit 2', () => {
+    const r = relu6q(['encode', FIXTURE, '-o', join(dir, 'x.npy'), '--format', 'UQ3']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^relu6q: error: unknown format 'UQ3'/);
+    expect(oneLine(r.stderr)).toBe(true);
+    expect(existsSync(join(dir, 'x.npy'))).toBe(false);
+  });
+  it('bad flags → exit 2', () => {
+    expect(relu6q(['encode', FIXTURE, '-o', join(dir, 'x.npy'), '-f', 'relu6', '--rounding', 'banker']).stderr).toMatch(/unknown rounding mode 'banker'/);
+    expect(relu6q(['encode', FIXTURE, '-o', join(dir, 'x.npy'), '-f', 'relu6', '--bound', '6,0']).status).toBe(2);
+    expect(relu6q(['encode', FIXTURE, '-f', 'relu6']).status).toBe(2); // missing -o
+    const r = relu6q(['frobnicate']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown command 'frobnicate'/);
+  });
+  it('missing or malformed input → exit 1 naming the file', () => {
+    const r = relu6q(['inspect', join(dir, 'missing.npy')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/missing\.npy: cannot open \(ENOENT\)/);
+    const junk = join(dir, 'junk.npy');
+    writeFileSync(junk, 'garbage');
+    const j = relu6q(['encode', junk, '-o', join(dir, 'y.npy'), '-f', 'relu6']);
+    expect(j.status).toBe(1);
+    expect(j.stderr).toMatch(/junk\.npy: not a \.npy file/);
+    expect(oneLine(j.stderr)).toBe(true);
+  });
+  it('NaN in the data → exit 1, and no half-written output (temp file removed)', () => {
+    const x = new Float32Array(3_000_000).fill(1);
+    x[2_500_000] = NaN;
+    const inp = join(dir, 'nan.npy');
+    writeNpy(inp, x, [x.length]);
+    const out = join(dir, 'nan_codes.npy');
+    const r = relu6q(['encode', inp, '-o', out, '-f', 'relu6']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/NaN at index 2500000/);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect(relu6q(['encode', inp, '-o', out, '-f', 'relu6', '--nan', 'zero']).status).toBe(0);
+    expect(readNpy(out).data[2_500_000]).toBe(0);
+  });
+  it('refuses to overwrite its input', () => {
+    const inp = join(dir, 'same.npy');
+    writeNpy(inp, Float32Array.of(1, 2), [2]);
+    const before = readFileSync(inp);
+    const r = relu6q(['encode', inp, '-o', inp, '-f', 'relu6']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/is also an input/);
+    expect(Buffer.compare(readFileSync(inp), before)).toBe(0);
+  });
+  it('decode refuses codes of the wrong dtype', () => {
+    const r = relu6q(['decode', FIXTURE, '-o', join(dir, 'z.npy'), '-f', 'relu6']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/codes are float32, but relu6 codes are uint8/);
+  });
+});
+
+describe('help and formats', () => {
+  it('every command has --help with an example', () => {
+    for (const cmd of ['inspect', 'encode', 'decode', 'formats']) {
+      const r = relu6q([cmd, '--help']);
+      expect(r.status, cmd).toBe(0);
+      expect(r.stdout, cmd).toMatch(/Examples:\n\s+relu6q /);
+    }
+    expect(relu6q(['--help']).status).toBe(0);
+  });
+  it('formats prints the presets and any spelling', () => {
+    const r = relu6q(['formats']);
+    expect(r.stdout).toMatch(/relu6 = UQ3\.5/);
+    expect(r.stdout).toMatch(/bound\s+\[0, 6\] applied before encoding \(codes 0\.\.192\)/);
+    const j = JSON.parse(relu6q(['formats', 'ap_fixed<8,4>', '--json']).stdout);
+    expect(j[0]).toMatchObject({ name: 'Q3.4', minValue: -8, maxValue: 7.9375, rounding: 'floor', overflow: 'wrap' });
+  });
+});
