@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerDecode, registerEncode } from './commands/encode.js';
 import { registerFormats } from './commands/formats.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerKernelCommands } from './commands/kernels.js';
 import { reportError } from './run.js';
 
 export function buildProgram(): Command {
@@ -29,6 +30,7 @@ Examples:
   registerEncode(program);
   registerDecode(program);
   registerFormats(program);
+  registerKernelCommands(program);
   // Subcommands inherit exitOverride/output settings.
   for (const cmd of program.commands) {
     cmd.exitOverride();

@@ -49,3 +49,51 @@ export { writeNpy, serializeNpy, npyBytes } from './io/writeNpy.js';
 export { NPY_DTYPES, DTYPE_NAMES, type NpyDtype, type NpyData } from './io/npyDtype.js';
 export { float16BitsToNumber, numberToFloat16Bits } from './io/float16.js';
 export { AtomicFileWriter, writeFileAtomic, assertNotInput } from './io/atomicFile.js';
+
+// Integer kernels (TFLite / gemmlowp semantics).
+export {
+  saturatingRoundingDoublingHighMul,
+  roundingDivideByPOT,
+  multiplyByQuantizedMultiplier,
+  quantizeMultiplier,
+  frexp,
+  roundHalfAway,
+  mul32x32,
+  INT32_MIN,
+  INT32_MAX,
+  type MultiplierRounding,
+  type QuantizedMultiplier,
+} from './kernels/fixedPointMath.js';
+export {
+  quantizeAffine,
+  dequantizeAffine,
+  chooseQuantParams,
+  toAffine,
+  resolveQuant,
+  roundHalfEven,
+  DTYPE_RANGE,
+  type AffineQuant,
+  type QuantLike,
+  type QuantDtype,
+  type IntCodeArray,
+  type QuantizeAffineOptions,
+  type AffineOptions,
+} from './kernels/affine.js';
+export { activationRange, type FusedActivation } from './kernels/activationRange.js';
+export { reluClampCodes, cmsisRawRelu6, requantize, relu6Requantize, requantizeMultiplier } from './kernels/elementwise.js';
+export { buildLookupTable, applyLookupTable, type LookupTable } from './kernels/lookupTable.js';
+export { denseInt8, denseInt8Reference, type DenseInt8Params } from './kernels/dense.js';
+export {
+  conv2dInt8,
+  conv2dInt8Reference,
+  depthwiseConv2dInt8,
+  depthwiseConv2dInt8Reference,
+  type Conv2dInt8Params,
+  type DepthwiseConv2dInt8Params,
+  type ConvResult,
+} from './kernels/conv.js';
+export { averagePoolInt8, maxPoolInt8, type PoolInt8Params } from './kernels/pool.js';
+export { computePadding, type Padding } from './kernels/padding.js';
+export { prepareLayer, type PreparedWeights, type PrepareLayerOptions } from './kernels/prepareLayer.js';
+export { denseFloatReference, conv2dFloatReference } from './kernels/floatReference.js';
+export type { OutputStage } from './kernels/layerParams.js';

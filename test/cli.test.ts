@@ -139,7 +139,7 @@ describe('bad input: one line, no stack trace, right exit code, no partial outpu
 
 describe('help and formats', () => {
   it('every command has --help with an example', () => {
-    for (const cmd of ['inspect', 'encode', 'decode', 'formats']) {
+    for (const cmd of ['inspect', 'encode', 'decode', 'formats', 'requantize', 'lut']) {
       const r = relu6q([cmd, '--help']);
       expect(r.status, cmd).toBe(0);
       expect(r.stdout, cmd).toMatch(/Examples:\n\s+relu6q /);
@@ -152,5 +152,42 @@ describe('help and formats', () => {
     expect(r.stdout).toMatch(/bound\s+\[0, 6\] applied before encoding \(codes 0\.\.192\)/);
     const j = JSON.parse(relu6q(['formats', 'ap_fixed<8,4>', '--json']).stdout);
     expect(j[0]).toMatchObject({ name: 'Q3.4', minValue: -8, maxValue: 7.9375, rounding: 'floor', overflow: 'wrap' });
+  });
+});
+
+describe('relu6q requantize / lut', () => {
+  it('UQ3.5 → UQ2.6 doubles the codes (saturating) and keeps the shape', () => {
+    const inp = join(dir, 'rq_in.npy');
+    writeNpy(inp, Uint8Array.of(0, 1, 96, 127, 128, 192), [2, 3]);
+    const out = join(dir, 'rq_out.npy');
+    const r = relu6q(['requantize', inp, '--from', 'UQ3.5', '--to', 'UQ2.6', '-o', out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/multiplier 1073741824, shift 2, double rounding/);
+    const a = readNpy(out);
+    expect(a.shape).toEqual([2, 3]);
+    expect(Array.from(a.data as Uint8Array)).toEqual([0, 2, 192, 254, 255, 255]);
+  });
+  it('affine target with a fused relu6 and bad specs', () => {
+    const inp = join(dir, 'rq_in2.npy');
+    writeNpy(inp, Uint8Array.of(0, 192, 255), [3]);
+    const out = join(dir, 'rq_out2.npy');
+    expect(relu6q(['requantize', inp, '--from', 'relu6', '--to', '0.05,-100,int8', '--activation', 'relu6', '-o', out]).status).toBe(0);
+    // 0 → -100; 6.0 → 120 - 100 = 20; 7.96875 → 159.4 → 59, clamped to Q(6) = 20
+    expect(Array.from(readNpy(out).data as Int8Array)).toEqual([-100, 20, 20]);
+    const bad = relu6q(['requantize', inp, '--from', 'relu6', '--to', '0,-100', '-o', out]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/scale must be a positive finite number, got 0/);
+    expect(relu6q(['requantize', inp, '--from', 'relu6', '--to', 'UQ2.6', '--rounding', 'triple', '-o', out]).status).toBe(2);
+  });
+  it('lut prints the table and writes .npy', () => {
+    const r = relu6q(['lut', 'sigmoid', '--in', '0.0625,0', '--out', '0.00390625,-128']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\n0\t0\t0\t0\.5\n/);
+    const out = join(dir, 'lut.npy');
+    expect(relu6q(['lut', 'relu6', '--in', 'UQ3.5', '--out', 'UQ3.5', '-o', out]).status).toBe(0);
+    const t = readNpy(out).data as Uint8Array;
+    expect(t.length).toBe(256);
+    expect([t[0], t[100], t[192], t[255]]).toEqual([0, 100, 192, 192]);
+    expect(relu6q(['lut', 'gelu', '--in', 'UQ3.5', '--out', 'UQ3.5']).stderr).toMatch(/unknown activation 'gelu'/);
   });
 });
