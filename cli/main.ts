@@ -4,6 +4,7 @@ import { registerDecode, registerEncode } from './commands/encode.js';
 import { registerFormats } from './commands/formats.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerKernelCommands } from './commands/kernels.js';
+import { registerReport } from './commands/report.js';
 import { reportError } from './run.js';
 
 export function buildProgram(): Command {
@@ -21,11 +22,13 @@ export function buildProgram(): Command {
       'after',
       `
 Examples:
+  relu6q report                     # the main job, on the bundled MobileNetV1 fixtures
   relu6q inspect fixtures/conv3_pointwise_preact.npy
   relu6q encode fixtures/conv3_pointwise_preact.npy -o codes.npy --format relu6
   relu6q decode codes.npy -o decoded.npy --format relu6
   relu6q formats relu6 'ap_ufixed<8,3>'`,
     );
+  registerReport(program);
   registerInspect(program);
   registerEncode(program);
   registerDecode(program);

@@ -97,3 +97,13 @@ export { computePadding, type Padding } from './kernels/padding.js';
 export { prepareLayer, type PreparedWeights, type PrepareLayerOptions } from './kernels/prepareLayer.js';
 export { denseFloatReference, conv2dFloatReference } from './kernels/floatReference.js';
 export type { OutputStage } from './kernels/layerParams.js';
+
+// Analysis: error metrics, calibrators, the report and the bit-split sweep.
+export { ErrorAccumulator, type ErrorMetrics } from './analysis/errorMetrics.js';
+export { Histogram } from './analysis/histogram.js';
+export { CALIBRATORS, parseCalibrator, percentileAmax, mseAmax, entropyAmax, type Calibrator } from './analysis/calibrators.js';
+export { defaultSchemes, parseScheme, fixedTop, DEFAULT_SCHEME_NAMES, type Scheme } from './analysis/schemes.js';
+export { buildReport, calibrateAmax, type Report, type FileReport, type SchemeResult, type TensorSource, type ReportOptions } from './analysis/report.js';
+export { bitSplitSweep, type Sweep, type SweepRow } from './analysis/sweep.js';
+export { reportText, reportMarkdown, reportCsv, sweepText, sweepMarkdown, sweepCsv, toJson } from './analysis/formatReport.js';
+export { npyTensorSource } from './io/npySource.js';

@@ -139,7 +139,7 @@ describe('bad input: one line, no stack trace, right exit code, no partial outpu
 
 describe('help and formats', () => {
   it('every command has --help with an example', () => {
-    for (const cmd of ['inspect', 'encode', 'decode', 'formats', 'requantize', 'lut']) {
+    for (const cmd of ['report', 'sweep', 'inspect', 'encode', 'decode', 'formats', 'requantize', 'lut']) {
       const r = relu6q([cmd, '--help']);
       expect(r.status, cmd).toBe(0);
       expect(r.stdout, cmd).toMatch(/Examples:\n\s+relu6q /);
@@ -189,5 +189,89 @@ describe('relu6q requantize / lut', () => {
     expect(t.length).toBe(256);
     expect([t[0], t[100], t[192], t[255]]).toEqual([0, 100, 192, 192]);
     expect(relu6q(['lut', 'gelu', '--in', 'UQ3.5', '--out', 'UQ3.5']).stderr).toMatch(/unknown activation 'gelu'/);
+  });
+});
+
+describe('relu6q report / sweep (the main job)', () => {
+  it('with no input reports the bundled fixtures: a table per file, totals, and a best line', () => {
+    const r = relu6q(['report']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^fixtures\/conv3_pointwise_preact\.npy\s+\(1, 32, 32, 128\) float32, 131072 values/);
+    expect(r.stdout).toMatch(/fixtures\/conv11_pointwise_preact\.npy/);
+    expect(r.stdout).toMatch(/total over 2 files \(262144 values\)/);
+    expect(r.stdout).toMatch(/^relu6-uq3\.5\s+1\s+1\.136e-1/m);
+    expect(r.stdout).toMatch(/best: \S+ — lowest mse vs float32 ReLU/);
+    expect(r.stdout).not.toMatch(/\x1b\[/); // no colour when stdout is not a terminal
+  });
+  it('--json carries every number under stable keys', () => {
+    const r = relu6q(['report', 'fixtures/conv11_pointwise_preact.npy', '--json', '--scheme', 'relu6:uq4.4']);
+    expect(r.status, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(Object.keys(j)).toEqual(['tool', 'command', 'calibrator', 'percentile', 'files', 'totals']);
+    const f = j.files[0];
+    expect(f.schemes.map((s: { name: string }) => s.name)).toEqual(['relu-f32', 'relu-uint8', 'relu6-uq3.5', 'relu3-uq2.6', 'relu6-uq4.4']);
+    const s = f.schemes[2];
+    expect(Object.keys(s.vsRelu).sort()).toEqual(['clipFraction', 'clipMse', 'cosine', 'count', 'maxAbsError', 'maxAbsErrorIndex', 'meanAbsError', 'mse', 'rmse', 'roundMse', 'sqnrDb']);
+    expect(Object.keys(s.vsOwn).sort()).toEqual(['maxAbsError', 'mse', 'sqnrDb', 'theoryRoundMse', 'theoryRoundMseOffGrid']);
+    expect(s).toMatchObject({ bytesPerValue: 1, totalBytes: 131072, float32Bytes: 524288, ratioVsFloat32: 0.25, top: 6, step: 0.03125 });
+    expect(f.schemes[0].vsRelu.sqnrDb).toBeNull(); // relu-f32 against itself: infinite SQNR → null
+    expect(s.vsRelu.clipFraction).toBeCloseTo(0.00292, 5); // PROVENANCE.md: frac > 6 = 0.00292
+  });
+  it('--csv and --markdown', () => {
+    const c = relu6q(['report', 'fixtures/conv3_pointwise_preact.npy', '--csv']);
+    const lines = c.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^file,scheme,kind,activation,format,rounding,bytes_per_value,count,mse,/);
+    expect(lines).toHaveLength(5);
+    const m = relu6q(['report', '--markdown']);
+    expect(m.stdout).toMatch(/^# relu6q report \(calibrator: minmax\)/);
+    expect(m.stdout).toMatch(/\| scheme \| B\/val \| mse \|/);
+    expect(m.stdout).toMatch(/## Total over 2 files/);
+  });
+  it('calibrators and per-channel output', () => {
+    const r = relu6q(['report', 'fixtures/conv3_pointwise_preact.npy', '--calibrator', 'entropy', '--per-channel', '--top-channels', '2']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/relu-uint8: entropy calibration, amax \d/);
+    expect(r.stdout).toMatch(/channels that clip most \(axis 3, 128 channels\):/);
+    expect(r.stdout).toMatch(/relu6-uq3\.5\s+channel\s+22\s+clip\s+70\.703%/);
+  });
+  it('sweep marks the best split', () => {
+    const r = relu6q(['sweep', 'fixtures/conv11_pointwise_preact.npy']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => /^UQ/.test(l))).toHaveLength(9 + 7 + 6); // relu ×9, relu3 for m >= 2, relu6 for m >= 3
+    expect(r.stdout).toMatch(/^UQ4\.4\s+relu\s.*← best$/m);
+    const j = JSON.parse(relu6q(['sweep', 'fixtures/conv11_pointwise_preact.npy', '--bits', '4', '--json']).stdout);
+    expect(j.rows.map((row: { format: string }) => row.format)[0]).toBe('UQ0.4');
+    expect(j.rows.filter((row: { best: boolean }) => row.best)).toHaveLength(1);
+  });
+  it('bad inputs: integer dtype (offer decode), empty, unknown scheme, missing file, two output flags', () => {
+    const codes = join(dir, 'codes_u8.npy');
+    writeNpy(codes, Uint8Array.of(1, 2, 3), [3]);
+    const a = relu6q(['report', codes]);
+    expect(a.status).toBe(2);
+    expect(a.stderr).toMatch(/dtype uint8 is not a float tensor; if it holds fixed-point codes, run 'relu6q decode' first/);
+    const empty = join(dir, 'empty.npy');
+    writeNpy(empty, new Float32Array(0), [0, 3]);
+    const b = relu6q(['report', empty]);
+    expect(b.status).toBe(1);
+    expect(b.stderr).toMatch(/empty tensor/);
+    const c = relu6q(['report', '--scheme', 'relu6:uq3']);
+    expect(c.status).toBe(2);
+    expect(c.stderr).toMatch(/unknown format 'uq3' \(try UQ3\.5/);
+    expect(relu6q(['report', '--calibrator', 'magic']).stderr).toMatch(/unknown calibrator 'magic' \(expected one of: minmax, percentile, mse, entropy\)/);
+    expect(relu6q(['report', join(dir, 'nope.npy')]).status).toBe(1);
+    expect(relu6q(['report', '--json', '--csv']).stderr).toMatch(/choose one of --json, --markdown, --csv/);
+    for (const e of [a, b, c]) expect(e.stderr.trim().split('\n')).toHaveLength(1);
+  });
+  it('NaN/Inf in the input are counted and reported, never a crash', () => {
+    const x = Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i) * 8);
+    x[3] = NaN;
+    x[4] = Infinity;
+    const p = join(dir, 'withnan.npy');
+    writeNpy(p, x, [1000]);
+    const r = relu6q(['report', p, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.files[0]).toMatchObject({ nan: 1, posInf: 1, count: 1000 });
+    expect(j.files[0].schemes[2].vsRelu.count).toBe(998);
   });
 });
