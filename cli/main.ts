@@ -5,6 +5,7 @@ import { registerFormats } from './commands/formats.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerKernelCommands } from './commands/kernels.js';
 import { registerReport } from './commands/report.js';
+import { registerPlot } from './commands/plot.js';
 import { reportError } from './run.js';
 
 export function buildProgram(): Command {
@@ -34,6 +35,7 @@ Examples:
   registerDecode(program);
   registerFormats(program);
   registerKernelCommands(program);
+  registerPlot(program);
   // Subcommands inherit exitOverride/output settings.
   for (const cmd of program.commands) {
     cmd.exitOverride();

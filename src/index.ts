@@ -107,3 +107,11 @@ export { buildReport, calibrateAmax, type Report, type FileReport, type SchemeRe
 export { bitSplitSweep, type Sweep, type SweepRow } from './analysis/sweep.js';
 export { reportText, reportMarkdown, reportCsv, sweepText, sweepMarkdown, sweepCsv, toJson } from './analysis/formatReport.js';
 export { npyTensorSource } from './io/npySource.js';
+
+// Pictures: SVG figures and the self-contained HTML report.
+export { renderFigure, simplify, type FigureSpec, type PanelSpec, type Series } from './plot/figure.js';
+export { activationFigure, kinks, sampleXs, type ActivationFigureOptions } from './plot/activationFigure.js';
+export { staircaseFigure } from './plot/staircaseFigure.js';
+export { histogramFigure, histogramOf, DEFAULT_MARKERS, type HistogramFigureOptions } from './plot/histogramFigure.js';
+export { sweepFigure } from './plot/sweepFigure.js';
+export { htmlReport, type HtmlFigure } from './plot/htmlReport.js';

@@ -139,7 +139,7 @@ describe('bad input: one line, no stack trace, right exit code, no partial outpu
 
 describe('help and formats', () => {
   it('every command has --help with an example', () => {
-    for (const cmd of ['report', 'sweep', 'inspect', 'encode', 'decode', 'formats', 'requantize', 'lut']) {
+    for (const cmd of ['report', 'sweep', 'plot', 'inspect', 'encode', 'decode', 'formats', 'requantize', 'lut']) {
       const r = relu6q([cmd, '--help']);
       expect(r.status, cmd).toBe(0);
       expect(r.stdout, cmd).toMatch(/Examples:\n\s+relu6q /);
@@ -273,5 +273,34 @@ describe('relu6q report / sweep (the main job)', () => {
     const j = JSON.parse(r.stdout);
     expect(j.files[0]).toMatchObject({ nan: 1, posInf: 1, count: 1000 });
     expect(j.files[0].schemes[2].vsRelu.count).toBe(998);
+  });
+});
+
+describe('relu6q plot and report --html', () => {
+  it('writes SVG to a file or stdout', () => {
+    const out = join(dir, 'act.svg');
+    const r = relu6q(['plot', 'relu6', 'elu:alpha=0.5', 'swish:beta=2', '--gradient', '--range', '-4,8', '-o', out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    const s = relu6q(['plot', '--quantized', 'relu3:uq2.6']);
+    expect(s.status, s.stderr).toBe(0);
+    expect(s.stdout).toMatch(/relu3 in UQ2\.6: quantized staircase/);
+    const h = relu6q(['plot', '--histogram', FIXTURE, '--scheme', 'relu6:uq4.4']);
+    expect(h.stdout).toMatch(/UQ4\.4 max \(15\.9375\)/);
+  });
+  it('bad plot requests are one-line usage errors', () => {
+    expect(relu6q(['plot']).stderr).toMatch(/give activations to plot, or --quantized/);
+    expect(relu6q(['plot', 'relu', '--quantized', 'relu6:uq3.5']).status).toBe(2);
+    expect(relu6q(['plot', 'gelu']).stderr).toMatch(/unknown activation 'gelu'/);
+    expect(relu6q(['plot', 'relu', '--range', '5,1']).stderr).toMatch(/--range expects lo,hi with lo <= hi/);
+    expect(relu6q(['plot', '--quantized', 'relu6']).stderr).toMatch(/--quantized expects <activation>:<format>/);
+  });
+  it('report --html writes one page and still prints the table', () => {
+    const page = join(dir, 'r.html');
+    const r = relu6q(['report', 'fixtures/conv11_pointwise_preact.npy', '--html', page]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/best: /);
+    const html = readFileSync(page, 'utf8');
+    expect(html.match(/<figure>/g)).toHaveLength(4); // histogram, sweep, two staircases
   });
 });

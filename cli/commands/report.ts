@@ -5,7 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { CALIBRATORS, parseCalibrator } from '../../src/analysis/calibrators.js';
 import { reportCsv, reportMarkdown, reportText, sweepCsv, sweepMarkdown, sweepText, toJson } from '../../src/analysis/formatReport.js';
 import { buildReport } from '../../src/analysis/report.js';
-import { DEFAULT_SCHEME_NAMES, defaultSchemes, parseScheme } from '../../src/analysis/schemes.js';
+import { DEFAULT_SCHEME_NAMES, defaultSchemes, parseScheme, type Scheme } from '../../src/analysis/schemes.js';
+import { assertNotInput, writeFileAtomic } from '../../src/io/atomicFile.js';
+import { histogramFigure } from '../../src/plot/histogramFigure.js';
+import { htmlReport, type HtmlFigure } from '../../src/plot/htmlReport.js';
+import { staircaseFigure } from '../../src/plot/staircaseFigure.js';
+import { sweepFigure } from '../../src/plot/sweepFigure.js';
 import { bitSplitSweep } from '../../src/analysis/sweep.js';
 import { UsageError } from '../../src/errors.js';
 import { npyTensorSource } from '../../src/io/npySource.js';
@@ -50,6 +55,22 @@ interface ReportFlags {
   json?: boolean;
   markdown?: boolean;
   csv?: boolean;
+  html?: string;
+}
+
+/** Figures for the HTML report: per input its histogram and sweep curve, then the staircase of each fixed scheme. */
+function reportFigures(files: string[], schemes: Scheme[]): HtmlFigure[] {
+  const figs: HtmlFigure[] = [];
+  files.forEach((f, i) => {
+    const src = npyTensorSource(f);
+    figs.push({ title: `Distribution of ${f} with the ReLU3/ReLU6 clips and the UQ2.6/UQ3.5 maxima`, svg: histogramFigure(src, { log: true, id: `hist${i}` }) });
+    figs.push({ title: `Bit-split sweep of ${f}`, svg: sweepFigure(bitSplitSweep(src, 8), { id: `sweep${i}` }) });
+  });
+  schemes.forEach((s, i) => {
+    if (s.kind !== 'fixed') return;
+    figs.push({ title: `${s.name}: the quantized staircase and its error`, svg: staircaseFigure(`${s.activation.spec}:${s.format.spellings.q}`, { rounding: s.rounding, id: `stairs${i}` }) });
+  });
+  return figs;
 }
 
 export function registerReport(program: Command): void {
@@ -67,6 +88,7 @@ export function registerReport(program: Command): void {
     .option('--json', 'one JSON document with every number (keys documented in the README)')
     .option('--markdown', 'Markdown tables')
     .option('--csv', 'CSV, one row per file and scheme')
+    .option('--html <report.html>', 'also write a self-contained HTML page with the tables and figures')
     .addHelpText(
       'after',
       `
@@ -74,7 +96,8 @@ Examples:
   relu6q report                                   # the bundled fixtures
   relu6q report act.npy --calibrator entropy --per-channel
   relu6q report a.npy b.npy --scheme relu6:uq4.4 --scheme relu:uq5.3 --json > report.json
-  relu6q report act.npy --calibrator percentile --percentile 99.9 --calibrate-on calib.npy --markdown`,
+  relu6q report act.npy --calibrator percentile --percentile 99.9 --calibrate-on calib.npy --markdown
+  relu6q report --html report.html                 # tables and figures in one self-contained page`,
     )
     .action((inputs: string[], flags: ReportFlags) => {
       const mode = outputMode(flags);
@@ -100,6 +123,12 @@ Examples:
         });
       } finally {
         progress.done();
+      }
+      if (flags.html) {
+        assertNotInput(flags.html, [...files, ...(flags.calibrateOn ? [flags.calibrateOn] : [])]);
+        const page = htmlReport(report, reportFigures(files, schemes));
+        writeFileAtomic(flags.html, [new TextEncoder().encode(page)]);
+        process.stderr.write(`wrote ${flags.html} (${page.length} bytes)\n`);
       }
       const text = mode === 'json' ? toJson(report) : mode === 'markdown' ? reportMarkdown(report) : mode === 'csv' ? reportCsv(report) : reportText(report, { color: useColor() });
       process.stdout.write(text);
