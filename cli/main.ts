@@ -6,6 +6,7 @@ import { registerInspect } from './commands/inspect.js';
 import { registerKernelCommands } from './commands/kernels.js';
 import { registerReport } from './commands/report.js';
 import { registerPlot } from './commands/plot.js';
+import { registerBundle } from './commands/bundle.js';
 import { reportError } from './run.js';
 
 export function buildProgram(): Command {
@@ -33,6 +34,7 @@ Examples:
   registerInspect(program);
   registerEncode(program);
   registerDecode(program);
+  registerBundle(program);
   registerFormats(program);
   registerKernelCommands(program);
   registerPlot(program);

@@ -115,3 +115,11 @@ export { staircaseFigure } from './plot/staircaseFigure.js';
 export { histogramFigure, histogramOf, DEFAULT_MARKERS, type HistogramFigureOptions } from './plot/histogramFigure.js';
 export { sweepFigure } from './plot/sweepFigure.js';
 export { htmlReport, type HtmlFigure } from './plot/htmlReport.js';
+
+// Bundles: safetensors, .npz, bit packing, export/import.
+export { packBits, unpackBits, packedByteLength } from './codec/bitPack.js';
+export { SafetensorsReader, parseSafetensorsHeader, buildSafetensorsHeader, ST_DTYPE_SIZE, MAX_HEADER_BYTES, type SafetensorsEntry, type SafetensorsHeader } from './io/safetensors.js';
+export { ZipReader, buildZip, type ZipEntry } from './io/zip.js';
+export { readNpz, writeNpz, listNpz } from './io/npz.js';
+export { floatTensorsOf, asTensorSource, decodeStFloats, type FloatTensorInput } from './io/floatSources.js';
+export { exportBundle, importBundle, openBundle, decodeBundleTensor, verifyTensor, tensorRecord, safeFileName, BUNDLE_VERSION, type TensorRecord, type ExportOptions, type ExportResult, type ImportOptions } from './io/bundle.js';

@@ -4,6 +4,8 @@ import { DTYPE_NAMES } from '../../src/io/npyDtype.js';
 import { formatShape } from '../../src/io/npyHeader.js';
 import { openNpy, readNpy, toFloat64 } from '../../src/io/readNpy.js';
 import { Progress } from '../run.js';
+import { UsageError } from '../../src/errors.js';
+import { inspectBundle } from './bundle.js';
 
 export interface InspectResult extends TensorStats {
   file: string;
@@ -53,17 +55,24 @@ export function inspectText(r: InspectResult): string {
 export function registerInspect(program: Command): void {
   program
     .command('inspect')
-    .description('summarise .npy files: shape, dtype, min, max, mean, std, fractions < 0, > 3, > 6, NaN/Inf')
-    .argument('<file...>', '.npy files')
+    .description('summarise .npy files (shape, dtype, min, max, mean, std, fractions < 0, > 3, > 6, NaN/Inf) or list a bundle')
+    .argument('<file...>', '.npy files, or .safetensors bundles (also .gz/.br)')
     .option('--json', 'print one JSON document')
     .addHelpText(
       'after',
       `
 Examples:
   relu6q inspect fixtures/conv3_pointwise_preact.npy
-  relu6q inspect fixtures/*.npy --json`,
+  relu6q inspect fixtures/*.npy --json
+  relu6q inspect acts.safetensors`,
     )
-    .action((files: string[], opts: { json?: boolean }) => {
+    .action(async (files: string[], opts: { json?: boolean }) => {
+      const bundles = files.filter((f) => /\.safetensors(\.gz|\.br)?$/i.test(f));
+      if (bundles.length) {
+        if (bundles.length !== files.length) throw new UsageError('inspect either .npy files or safetensors bundles, not both at once');
+        for (const b of bundles) process.stdout.write(await inspectBundle(b, Boolean(opts.json)));
+        return;
+      }
       const results = files.map((f) => inspectNpy(f));
       if (opts.json) {
         const clean = results.map((r) => JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))));
