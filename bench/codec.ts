@@ -1,4 +1,4 @@
-import { decodeFixed, encodeFixed, encodeFixedReference } from '../src/index.js';
+import { decodeFixed, encodeFixed, encodeFixedReference, encodeFixedTs, setBackend } from '../src/index.js';
 import { benchGroup, type BenchRow } from './harness.js';
 
 /** Normal(0, 2)-ish values: random signs, like real pre-activations (branches mispredict). */
@@ -26,32 +26,40 @@ function naiveDecode(c: Uint8Array, out: Float32Array): Float32Array {
   return out;
 }
 
-function copyBytes(src: Uint8Array, dst: Uint8Array): Uint8Array {
-  dst.set(src);
-  return dst;
-}
-
-export function benchCodec(n: number): BenchRow[] {
+export function benchCodec(n: number, numpy: Record<string, number> | null): BenchRow[] {
   const x = benchInput(n);
   const codes = new Uint8Array(n);
   const out = new Float32Array(n);
-  const srcBytes = new Uint8Array(x.buffer);
-  const dstBytes = new Uint8Array(5 * n);
+  const src5 = new Uint8Array(5 * n);
+  const dst5 = new Uint8Array(5 * n);
   const rows: BenchRow[] = [];
+  const ts = <T>(f: () => T): T => {
+    setBackend('ts');
+    try {
+      return f();
+    } finally {
+      setBackend('wasm');
+    }
+  };
   rows.push(
     ...benchGroup(`encode UQ3.5, nearest-even, saturate (${n} float32 values)`, 'values', [
       { name: 'naive Math.round loop', units: n, run: () => naiveEncode(x, codes), baseline: true },
-      { name: 'encodeFixed (fast path)', units: n, run: () => encodeFixed(x, 'UQ3.5', { out: codes }) },
-      { name: 'encodeFixed relu6 preset (bound [0,6])', units: n, run: () => encodeFixed(x, 'relu6', { out: codes }) },
-      { name: 'encodeFixedReference', units: n, run: () => encodeFixedReference(x, 'UQ3.5', { out: codes }), },
-      { name: 'memory copy of 5 bytes/value (yardstick)', units: n, run: () => copyBytes(srcBytes, dstBytes.subarray(0, 4 * n)) },
+      { name: 'encodeFixed (default: WebAssembly SIMD)', units: n, run: () => encodeFixed(x, 'UQ3.5', { out: codes }) },
+      { name: 'encodeFixed relu6 preset (wasm, bound [0,6])', units: n, run: () => encodeFixed(x, 'relu6', { out: codes }) },
+      { name: 'encodeFixedTs (TypeScript fast path)', units: n, run: () => encodeFixedTs(x, 'UQ3.5', { out: codes }) },
+      { name: 'encodeFixedReference (per element)', units: n, run: () => ts(() => encodeFixedReference(x, 'UQ3.5', { out: codes })) },
+      { name: 'numpy clip(rint(x*32)).astype(uint8)', units: n, externalMs: numpy?.['encode'] ?? null },
+      { name: 'numpy in place (preallocated out=)', units: n, externalMs: numpy?.['encodeInplace'] ?? null },
+      { name: 'memory copy, 5 bytes/value (yardstick)', units: n, run: () => dst5.set(src5) },
     ]),
   );
   const c = encodeFixed(x, 'UQ3.5').codes as Uint8Array;
   rows.push(
     ...benchGroup(`decode UQ3.5 (${n} codes → float32)`, 'values', [
       { name: 'naive loop c / 32', units: n, run: () => naiveDecode(c, out), baseline: true },
-      { name: 'decodeFixed (256-entry table)', units: n, run: () => decodeFixed(c, 'UQ3.5', out) },
+      { name: 'decodeFixed (default: WebAssembly SIMD)', units: n, run: () => decodeFixed(c, 'UQ3.5', out) },
+      { name: 'decodeFixed (TypeScript, 256-entry table)', units: n, run: () => ts(() => decodeFixed(c, 'UQ3.5', out)) },
+      { name: 'numpy multiply(codes, 1/32, out=)', units: n, externalMs: numpy?.['decode'] ?? null },
     ]),
   );
   return rows;

@@ -8,7 +8,9 @@ export interface BenchCase {
   name: string;
   /** Work units per run (values, MACs, bytes…). */
   units: number;
-  run: () => unknown;
+  /** The work; or `externalMs` for a figure measured outside this process in the same run (numpy). */
+  run?: () => unknown;
+  externalMs?: number | null;
   baseline?: boolean;
 }
 
@@ -38,10 +40,12 @@ export function timeBest(run: () => unknown, repeats: number): number {
 export function benchGroup(group: string, unitName: string, cases: BenchCase[], repeats = 5): BenchRow[] {
   const rows: BenchRow[] = [];
   for (const c of cases) {
-    const bestMs = timeBest(c.run, repeats);
+    if (c.run === undefined && (c.externalMs === undefined || c.externalMs === null)) continue;
+    const bestMs = c.run ? timeBest(c.run, repeats) : c.externalMs!;
     rows.push({ group, name: c.name, bestMs, unitsPerSec: c.units / (bestMs / 1000), ratio: 0 });
   }
-  const base = rows[cases.findIndex((c) => c.baseline)] ?? rows[0]!;
+  const baseName = cases.find((c) => c.baseline)?.name;
+  const base = rows.find((r) => r.name === baseName) ?? rows[0]!;
   for (const r of rows) r.ratio = r.unitsPerSec / base.unitsPerSec;
   printGroup(group, unitName, rows, base.name);
   void sink;

@@ -1,4 +1,4 @@
-import { conv2dInt8, conv2dInt8Reference, denseInt8, denseInt8Reference, depthwiseConv2dInt8, depthwiseConv2dInt8Reference } from '../src/index.js';
+import { conv2dInt8, conv2dInt8Reference, denseInt8, denseInt8Reference, depthwiseConv2dInt8, depthwiseConv2dInt8Reference, setBackend } from '../src/index.js';
 import { benchGroup, type BenchRow } from './harness.js';
 
 function rand(seed: number) {
@@ -17,7 +17,16 @@ function naiveDense(x: Int8Array | Uint8Array, w: Int8Array, B: number, D: numbe
   return out;
 }
 
-export function benchKernels(quick: boolean): BenchRow[] {
+const ts = <T>(f: () => T): T => {
+  setBackend('ts');
+  try {
+    return f();
+  } finally {
+    setBackend('wasm');
+  }
+};
+
+export function benchKernels(quick: boolean, numpy: Record<string, number> | null): BenchRow[] {
   const r = rand(1);
   const rows: BenchRow[] = [];
   const B = 64, D = 512, O = 512;
@@ -31,11 +40,14 @@ export function benchKernels(quick: boolean): BenchRow[] {
     ...benchGroup(`denseInt8 ${B}x${D} · ${D}x${O} (${macs} MACs), int8 x int8`, 'MAC', [
       { name: 'naive triple loop (accumulators only)', units: macs, run: () => naiveDense(xi8, w, B, D, O, 5, acc), baseline: true },
       { name: 'denseInt8Reference (TFLite reference)', units: macs, run: () => denseInt8Reference({ ...common, input: xi8, inputZeroPoint: -5 }) },
-      { name: 'denseInt8', units: macs, run: () => denseInt8({ ...common, input: xi8, inputZeroPoint: -5 }) },
+      { name: 'denseInt8 (TypeScript)', units: macs, run: () => ts(() => denseInt8({ ...common, input: xi8, inputZeroPoint: -5 })) },
+      { name: 'denseInt8 (default: WebAssembly SIMD)', units: macs, run: () => denseInt8({ ...common, input: xi8, inputZeroPoint: -5 }) },
+      { name: 'numpy int32 a @ w.T (no requantization)', units: macs, externalMs: numpy?.['matmul'] ?? null },
     ], quick ? 2 : 5),
     ...benchGroup(`denseInt8 ${B}x${D} · ${D}x${O}, uint8 (UQ3.5) x int8 — the ReLU6 path`, 'MAC', [
       { name: 'naive triple loop (accumulators only)', units: macs, run: () => naiveDense(xu8, w, B, D, O, 0, acc), baseline: true },
-      { name: 'denseInt8', units: macs, run: () => denseInt8({ ...common, input: xu8, inputZeroPoint: 0, outputDtype: 'uint8', outputZeroPoint: 0 }) },
+      { name: 'denseInt8 (TypeScript)', units: macs, run: () => ts(() => denseInt8({ ...common, input: xu8, inputZeroPoint: 0, outputDtype: 'uint8', outputZeroPoint: 0 })) },
+      { name: 'denseInt8 (default: WebAssembly SIMD)', units: macs, run: () => denseInt8({ ...common, input: xu8, inputZeroPoint: 0, outputDtype: 'uint8', outputZeroPoint: 0 }) },
     ], quick ? 2 : 5),
   );
   // MobileNetV1 conv_3 shapes at a 224 input: depthwise 3x3 over 56x56x128, pointwise 1x1 128 → 128 on 56x56.
@@ -47,7 +59,8 @@ export function benchKernels(quick: boolean): BenchRow[] {
   rows.push(
     ...benchGroup(`depthwiseConv2dInt8 3x3, 56x56x128, same (${dwMacs} MACs)`, 'MAC', [
       { name: 'depthwiseConv2dInt8Reference (naive loops)', units: dwMacs, run: () => depthwiseConv2dInt8Reference(dwParams), baseline: true },
-      { name: 'depthwiseConv2dInt8', units: dwMacs, run: () => depthwiseConv2dInt8(dwParams) },
+      { name: 'depthwiseConv2dInt8 (TypeScript)', units: dwMacs, run: () => ts(() => depthwiseConv2dInt8(dwParams)) },
+      { name: 'depthwiseConv2dInt8 (default: WebAssembly SIMD)', units: dwMacs, run: () => depthwiseConv2dInt8(dwParams) },
     ], quick ? 2 : 3),
   );
   const pwW = Int8Array.from({ length: C * C }, () => r(255) - 127);
@@ -56,7 +69,8 @@ export function benchKernels(quick: boolean): BenchRow[] {
   rows.push(
     ...benchGroup(`conv2dInt8 pointwise 1x1, 56x56x128 → 128 (${pwMacs} MACs)`, 'MAC', [
       { name: 'conv2dInt8Reference (naive loops)', units: pwMacs, run: () => conv2dInt8Reference(pwParams), baseline: true },
-      { name: 'conv2dInt8', units: pwMacs, run: () => conv2dInt8(pwParams) },
+      { name: 'conv2dInt8 (TypeScript)', units: pwMacs, run: () => ts(() => conv2dInt8(pwParams)) },
+      { name: 'conv2dInt8 (default: WebAssembly SIMD)', units: pwMacs, run: () => conv2dInt8(pwParams) },
     ], quick ? 1 : 3),
   );
   return rows;

@@ -28,6 +28,7 @@ export {
 export { roundToInteger, stochasticUniform } from './codec/roundToInteger.js';
 export {
   encodeFixed,
+  encodeFixedTs,
   encodeFixedReference,
   emptyCounts,
   addCounts,
@@ -123,3 +124,6 @@ export { ZipReader, buildZip, type ZipEntry } from './io/zip.js';
 export { readNpz, writeNpz, listNpz } from './io/npz.js';
 export { floatTensorsOf, asTensorSource, decodeStFloats, type FloatTensorInput } from './io/floatSources.js';
 export { exportBundle, importBundle, openBundle, decodeBundleTensor, verifyTensor, tensorRecord, safeFileName, BUNDLE_VERSION, type TensorRecord, type ExportOptions, type ExportResult, type ImportOptions } from './io/bundle.js';
+
+// WebAssembly SIMD backend.
+export { wasmAvailable, setBackend, backend, wasmMemoryBytes } from './wasm/runtime.js';

@@ -4,6 +4,7 @@ import { parseFormat, type FormatLike } from '../format/parseFormat.js';
 import type { NanMode, OverflowMode, RoundingMode } from './modes.js';
 import { parseNanMode, parseOverflow, parseRounding } from './modes.js';
 import { roundToInteger, stochasticUniform } from './roundToInteger.js';
+import { encodeRangeWasm, wasmEncodeEligible, WASM_CHUNK } from '../wasm/encodeWasm.js';
 
 export interface EncodeOptions {
   /** Default: the format's own (from an explicit ap_fixed<…,Q,O>), else 'nearest-even'. */
@@ -214,13 +215,42 @@ const FAST_LIMIT = 1073741824; // 2^30
  * Uint16Array/Int16Array above), with counts of what was clipped, rounded,
  * NaN or infinite. Semantics: encodeElement above; options: EncodeOptions.
  *
- * Fast path (saturate with nearest-even, floor, ceil or toward-zero, and no
- * bound or a bound on the grid): one fused branch-free pass. Rounding to even
- * by the 1.5·2^52 trick, clamping with integer sign masks, counts accumulated
- * from comparison bits. Elements with |x·2^n| >= 2^30, NaN or ±Inf take one
- * rarely-taken branch into encodeElement. Every other mode runs the reference.
+ * Paths, all equal to encodeFixedReference bit for bit (tests hold them so):
+ *  1. WebAssembly SIMD (src/wasm, assembly/kernels.ts) for float32 input and every
+ *     rounding mode but stochastic, with saturate (no bound or a grid-aligned one) or
+ *     wrap; chunks holding NaN, ±Inf or |x·2^n| >= 2^30 fall back to 2.
+ *  2. TypeScript fast loops (encodeFixedTs) for saturate with nearest-even, floor,
+ *     ceil or toward-zero.
+ *  3. The reference, element by element, for everything else.
  */
 export function encodeFixed(values: FloatArray, format: FormatLike, options: EncodeOptions = {}): EncodeResult {
+  const p = planEncode(values, format, options);
+  if (!wasmEncodeEligible(values, p)) return encodeFixedTs(values, format, options);
+  const codes = outputArray(p.format, values.length, options.out);
+  const counts = emptyCounts();
+  const n = values.length;
+  const whole = n - (n % 16);
+  const ts = (s: number, e: number) => {
+    const r = encodeFixedTs(values.subarray(s, e), p.format, { ...options, rounding: p.rounding, overflow: p.overflow, nan: p.nan, bound: p.hasBound ? [p.lo, p.hi] : null, indexOffset: p.indexOffset + s, out: codes.subarray(s, e) });
+    addCounts(counts, r.counts);
+  };
+  for (let s = 0; s < whole; s += WASM_CHUNK) {
+    const e = Math.min(whole, s + WASM_CHUNK);
+    if (!encodeRangeWasm(values as Float32Array, codes, s, e - s, p, counts)) ts(s, e);
+  }
+  if (whole < n) ts(whole, n);
+  return { codes, counts, format: p.format, rounding: p.rounding, overflow: p.overflow };
+}
+
+/**
+ * The TypeScript encoder (no WebAssembly): fast path for saturate with
+ * nearest-even, floor, ceil or toward-zero (and no bound or a bound on the
+ * grid), one fused branch-free pass: rounding to even by the 1.5·2^52 trick,
+ * clamping with integer sign masks, counts accumulated from comparison bits;
+ * elements with |x·2^n| >= 2^30, NaN or ±Inf take one rarely-taken branch into
+ * encodeElement. Every other mode runs the reference.
+ */
+export function encodeFixedTs(values: FloatArray, format: FormatLike, options: EncodeOptions = {}): EncodeResult {
   const p = planEncode(values, format, options);
   const codes = outputArray(p.format, values.length, options.out);
   const loS = p.lo * p.scale;

@@ -1,5 +1,7 @@
 import { UsageError } from '../errors.js';
 import { dotRows } from './dense.js';
+import { depthwiseRequant, fillRows, matmulRequant, prepareLayerWasm } from '../wasm/layersWasm.js';
+import { wasm } from '../wasm/runtime.js';
 import { mbqmUnchecked, multiplyByQuantizedMultiplier } from './fixedPointMath.js';
 import { checkBias, checkCodes, checkShape, checkZeroPoint, isInt, resolveOutputStage, type OutputStage, type ResolvedOutputStage } from './layerParams.js';
 import { computePadding, type Padding } from './padding.js';
@@ -205,10 +207,71 @@ export function conv2dInt8(p: Conv2dInt8Params): ConvResult {
     }
     weightSums[oc] = s;
   }
-  const patch = new Float64Array(K);
-  const accs = new Int32Array(OC);
   const single = out.rounding === 'single';
   const constTerm = Math.imul(Math.imul(K, wo), xo);
+  const requantPixel = (accOf: (oc: number) => number, b: number, oy: number, ox: number, xSum: number) => {
+    const pixelTerm = (Math.imul(wo, xSum) + constTerm) | 0;
+    const outBase = ((b * d.OH + oy) * d.OW + ox) * OC;
+    for (let oc = 0; oc < OC; oc++) {
+      let a = (accOf(oc) + Math.imul(xo, weightSums[oc]!) + pixelTerm) | 0;
+      if (d.bias) a = (a + d.bias[oc]!) | 0;
+      output[outBase + oc] = requantizeOne(a, oc, out, single);
+    }
+  };
+  if (wasm()) {
+    // WebAssembly SIMD: blocks of gathered patches (im2col) as int16 rows × the int16 weights,
+    // requantized in wasm. A 1x1, stride-1 convolution needs no gathering: its rows are the pixels.
+    const colTerms = new Int32Array(OC);
+    for (let oc = 0; oc < OC; oc++) colTerms[oc] = (Math.imul(xo, weightSums[oc]!) + (d.bias ? d.bias[oc]! : 0)) | 0;
+    const params = { colTerms, multipliers: out.multipliers, shifts: out.shifts, zeroPoint: out.zeroPoint, actMin: out.actMin, actMax: out.actMax, single };
+    const plan = prepareLayerWasm(d.weights, OC, K, params)!;
+    const P = d.N * d.OH * d.OW;
+    const pointwise = KH === 1 && KW === 1 && d.strideH === 1 && d.strideW === 1 && d.OH === d.H && d.OW === d.W;
+    const xSums = new Int32Array(P);
+    const fill = pointwise
+      ? (rows: Int16Array, first: number, count: number) => {
+          fillRows(d.input, C, plan.Dp)(rows, first, count);
+          for (let r = 0; r < count; r++) {
+            let s = 0;
+            for (let c = 0; c < C; c++) s += d.input[(first + r) * C + c]!;
+            xSums[first + r] = s;
+          }
+        }
+      : (rows: Int16Array, first: number, count: number) => {
+          if (plan.Dp !== K) rows.fill(0);
+          for (let r = 0; r < count; r++) {
+            const pix = first + r;
+            const b = Math.floor(pix / (d.OH * d.OW));
+            const oy = Math.floor(pix / d.OW) % d.OH;
+            const ox = pix % d.OW;
+            let k = r * plan.Dp;
+            let xSum = 0;
+            for (let fy = 0; fy < KH; fy++)
+              for (let fx = 0; fx < KW; fx++) {
+                const base = ((b * PH + oy * d.strideH + fy * d.dilH) * PW + ox * d.strideW + fx * d.dilW) * C;
+                for (let c = 0; c < C; c++) {
+                  const v = data[base + c]!;
+                  rows[k++] = v;
+                  xSum += v;
+                }
+              }
+            xSums[pix] = xSum;
+          }
+        };
+    matmulRequant(
+      plan,
+      P,
+      fill,
+      (first, count, into) => {
+        for (let r = 0; r < count; r++) into[r] = (Math.imul(wo, xSums[first + r]!) + constTerm) | 0;
+      },
+      params,
+      output,
+    );
+    return { output, outputShape: [d.N, d.OH, d.OW, d.OC] };
+  }
+  const patch = new Float64Array(K);
+  const accs = new Int32Array(OC);
   for (let b = 0; b < d.N; b++)
     for (let oy = 0; oy < d.OH; oy++)
       for (let ox = 0; ox < d.OW; ox++) {
@@ -224,13 +287,7 @@ export function conv2dInt8(p: Conv2dInt8Params): ConvResult {
             }
           }
         dotRows(patch, 0, w64, K, OC, accs);
-        const pixelTerm = (Math.imul(wo, xSum) + constTerm) | 0;
-        const outBase = ((b * d.OH + oy) * d.OW + ox) * OC;
-        for (let oc = 0; oc < OC; oc++) {
-          let a = (accs[oc]! + Math.imul(xo, weightSums[oc]!) + pixelTerm) | 0;
-          if (d.bias) a = (a + d.bias[oc]!) | 0;
-          output[outBase + oc] = requantizeOne(a, oc, out, single);
-        }
+        requantPixel((oc) => accs[oc]!, b, oy, ox, xSum);
       }
   return { output, outputShape: [d.N, d.OH, d.OW, d.OC] };
 }
@@ -284,10 +341,48 @@ export function depthwiseConv2dInt8(p: DepthwiseConv2dInt8Params): ConvResult {
   const M = d.depthMultiplier;
   const xo = d.inputOffset;
   const wo = d.weightOffset;
+  const single = out.rounding === 'single';
+  if (M === 1 && wasm()) {
+    // WebAssembly SIMD: eight channels per lane group, int16 × int16 → int32 (extmul), requantized in wasm.
+    const Cp = Math.ceil(C / 8) * 8;
+    const taps: { fy: number; fx: number }[] = [];
+    for (let fy = 0; fy < KH; fy++) for (let fx = 0; fx < KW; fx++) taps.push({ fy, fx });
+    const colTerms = new Int32Array(C);
+    if (d.bias) colTerms.set(d.bias);
+    const params = { colTerms, multipliers: out.multipliers, shifts: out.shifts, zeroPoint: out.zeroPoint, actMin: out.actMin, actMax: out.actMax, single };
+    const plan = prepareLayerWasm(null, C, C, params)!;
+    for (let b = 0; b < d.N; b++) {
+      depthwiseRequant(
+        plan,
+        (view) => {
+          if (Cp === C) {
+            const src = data.subarray(b * PH * PW * C, (b + 1) * PH * PW * C);
+            for (let i = 0; i < src.length; i++) view[i] = src[i]!;
+          } else {
+            view.fill(0);
+            for (let i = 0; i < PH * PW; i++) for (let c = 0; c < C; c++) view[i * Cp + c] = data[(b * PH * PW + i) * C + c]!;
+          }
+        },
+        PH,
+        PW,
+        C,
+        (view) => {
+          view.fill(0);
+          for (let t = 0; t < taps.length; t++) for (let c = 0; c < C; c++) view[t * Cp + c] = d.weights[t * OC + c]! + wo;
+        },
+        taps,
+        { dilH: d.dilH, dilW: d.dilW, OH: d.OH, OW: d.OW, strideH: d.strideH, strideW: d.strideW },
+        xo,
+        params,
+        output,
+        b * d.OH * d.OW * OC,
+      );
+    }
+    return { output, outputShape: [d.N, d.OH, d.OW, d.OC] };
+  }
   const wOff = new Float64Array(d.weights.length);
   for (let i = 0; i < wOff.length; i++) wOff[i] = d.weights[i]! + wo;
   const acc = new Float64Array(OC);
-  const single = out.rounding === 'single';
   for (let b = 0; b < d.N; b++)
     for (let oy = 0; oy < d.OH; oy++)
       for (let ox = 0; ox < d.OW; ox++) {

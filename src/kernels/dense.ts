@@ -1,5 +1,7 @@
 import { UsageError } from '../errors.js';
 import { mbqmUnchecked, multiplyByQuantizedMultiplier } from './fixedPointMath.js';
+import { fillRows, matmulRequant, prepareLayerWasm } from '../wasm/layersWasm.js';
+import { wasm } from '../wasm/runtime.js';
 import { checkBias, checkCodes, checkShape, checkZeroPoint, resolveOutputStage, type OutputStage, type ResolvedOutputStage } from './layerParams.js';
 
 export interface DenseInt8Params extends OutputStage {
@@ -95,14 +97,42 @@ export function denseInt8(p: DenseInt8Params): Int8Array | Uint8Array {
   const d = planDense(p);
   const { out, input, weights, inDim, outDim, batches, inputOffset: xo, weightOffset: wo } = d;
   const result = allocateOut(out, batches * outDim);
+  const single = out.rounding === 'single';
+  const constTerm = Math.imul(Math.imul(inDim, wo), xo);
+  if (wasm()) {
+    // WebAssembly SIMD: int16 dot products (i32x4.dot_i16x8_s), then zero-point terms, bias,
+    // MultiplyByQuantizedMultiplier and the clamp in wasm (exact i64 arithmetic). The weight row
+    // sums come from the widened weights in wasm.
+    const colTerms = (weightSums: Int32Array) => {
+      const t = new Int32Array(outDim);
+      for (let o = 0; o < outDim; o++) t[o] = (Math.imul(xo, weightSums[o]!) + (d.bias ? d.bias[o]! : 0)) | 0;
+      return t;
+    };
+    const params = { colTerms, multipliers: out.multipliers, shifts: out.shifts, zeroPoint: out.zeroPoint, actMin: out.actMin, actMax: out.actMax, single };
+    const plan = prepareLayerWasm(weights, outDim, inDim, params)!;
+    matmulRequant(
+      plan,
+      batches,
+      fillRows(input, inDim, plan.Dp),
+      (first, count, into) => {
+        for (let r = 0; r < count; r++) {
+          let xSum = 0;
+          const base = (first + r) * inDim;
+          for (let i = 0; i < inDim; i++) xSum += input[base + i]!;
+          into[r] = (Math.imul(wo, xSum) + constTerm) | 0;
+        }
+      },
+      params,
+      result,
+    );
+    return result;
+  }
   const weightSums = new Int32Array(outDim);
   for (let o = 0; o < outDim; o++) {
     let s = 0;
     for (let i = 0; i < inDim; i++) s += weights[o * inDim + i]!;
     weightSums[o] = s;
   }
-  const single = out.rounding === 'single';
-  const constTerm = Math.imul(Math.imul(inDim, wo), xo);
   const accs = new Int32Array(outDim);
   // Widen once to float64: V8 multiplies and adds doubles without overflow checks, and every
   // partial sum is an exact integer (|sum| < inDim·2^15 < 2^53), wrapped to int32 at the end.

@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { DTYPE_RANGE, allocateDtype, dtypeOfCodes, resolveQuant, type IntCodeArray, type QuantLike } from './affine.js';
 import { activationRange, type FusedActivation } from './activationRange.js';
 import { multiplyByQuantizedMultiplier, quantizeMultiplier, type MultiplierRounding } from './fixedPointMath.js';
+import { clamp8Wasm } from '../wasm/elementwiseWasm.js';
 
 /*
  * Element-wise kernels on integer codes, no float round trip.
@@ -25,7 +26,8 @@ export function reluClampCodes(
   const { actMin, actMax } = activationRange(activation, q.scale, q.zeroPoint, dtype);
   const result = out ?? allocateDtype(dtype, codes.length);
   if (result.length !== codes.length || dtypeOfCodes(result) !== dtype) throw new UsageError('out must match the input codes');
-  for (let i = 0; i < codes.length; i++) {
+  const done = dtype === 'int8' || dtype === 'uint8' ? clamp8Wasm(codes as Int8Array | Uint8Array, result as Int8Array | Uint8Array, dtype === 'int8', actMin, actMax) : 0;
+  for (let i = done; i < codes.length; i++) {
     const c = codes[i]!;
     result[i] = c < actMin ? actMin : c > actMax ? actMax : c;
   }

@@ -1,0 +1,72 @@
+import type { CodeArray } from '../format/fixedFormat.js';
+import type { EncodeCounts, EncodePlan } from '../codec/encodeFixed.js';
+import { align16, ensureMemory, SCRATCH_BASE, wasm } from './runtime.js';
+
+const MODE: Record<string, number> = {
+  'nearest-even': 0,
+  'nearest-away': 1,
+  'nearest-up': 2,
+  'nearest-down': 3,
+  'nearest-zero': 4,
+  'nearest-odd': 5,
+  floor: 6,
+  ceil: 7,
+  'toward-zero': 8,
+  'away-from-zero': 9,
+};
+
+/** Elements per wasm call: the chunk is copied in, encoded, copied out (fixed buffer, no growth). */
+export const WASM_CHUNK = 1 << 18;
+
+/**
+ * Whether the SIMD encoder reproduces encodeElement exactly for this plan:
+ * float32 input (x·2^n is exact in f32 for n >= 0 unless it overflows, which is a "bad"
+ * lane), saturate with no bound or a grid-aligned bound within ±2^24 (exact in f32), or
+ * wrap without a bound; every rounding mode but stochastic.
+ */
+export function wasmEncodeEligible(values: unknown, p: EncodePlan): boolean {
+  if (!(values instanceof Float32Array) || wasm() === null) return false;
+  if (!(p.rounding in MODE) || p.format.fracBits < 0) return false;
+  if (p.overflow === 'wrap') return !p.hasBound;
+  if (p.overflow !== 'saturate') return false;
+  if (!p.hasBound) return true;
+  const loS = p.lo * p.scale;
+  const hiS = p.hi * p.scale;
+  return Number.isInteger(loS) && Number.isInteger(hiS) && Math.abs(loS) <= 2 ** 24 && Math.abs(hiS) <= 2 ** 24;
+}
+
+/**
+ * Encode values[start, start + count) with the SIMD kernel into codes (same range), adding
+ * to `counts`. Returns false (and leaves codes/counts untouched) when a lane was "bad":
+ * the caller then encodes that range in TypeScript. `count` is a multiple of 16.
+ */
+export function encodeRangeWasm(values: Float32Array, codes: CodeArray, start: number, count: number, p: EncodePlan, counts: EncodeCounts): boolean {
+  const k = wasm()!;
+  const outBytes = p.format.bits <= 8 ? 1 : 2;
+  const inPtr = SCRATCH_BASE;
+  const outPtr = align16(inPtr + 4 * count);
+  const buf = ensureMemory(k, outPtr + outBytes * count);
+  new Float32Array(buf, inPtr, count).set(values.subarray(start, start + count));
+  const loS = p.hasBound ? p.lo * p.scale : 0;
+  const hiS = p.hasBound ? p.hi * p.scale : 0;
+  k.encodeF32(inPtr, outPtr, count, outBytes, p.format.signed ? 1 : 0, p.scale, MODE[p.rounding]!, p.overflow === 'wrap' ? 1 : 0, p.format.bits, p.hasBound ? 1 : 0, loS, hiS, p.format.minCode, p.format.maxCode, 0);
+  const c = new Int32Array(k.memory.buffer, 0, 6);
+  if (c[5] !== 0) return false;
+  counts.inexact += c[0]!;
+  counts.clippedLow += c[1]!;
+  counts.clippedHigh += c[2]!;
+  counts.boundedLow += c[3]!;
+  counts.boundedHigh += c[4]!;
+  if (p.hasBound) {
+    // Bounded values land on the bound; they clip when the bound lies outside the format (as the TS path).
+    if (loS < p.format.minCode) counts.clippedLow += c[3]!;
+    if (hiS > p.format.maxCode) counts.clippedHigh += c[4]!;
+  }
+  const mem = k.memory.buffer;
+  if (outBytes === 1) {
+    (codes as Uint8Array | Int8Array).set(p.format.signed ? new Int8Array(mem, outPtr, count) : new Uint8Array(mem, outPtr, count), start);
+  } else {
+    (codes as Uint16Array | Int16Array).set(p.format.signed ? new Int16Array(mem, outPtr, count) : new Uint16Array(mem, outPtr, count), start);
+  }
+  return true;
+}

@@ -1,0 +1,159 @@
+import { align16, ensureMemory, SCRATCH_BASE, wasm, type Kernels } from './runtime.js';
+
+/*
+ * JavaScript side of the integer-layer kernels. Operands are laid out in wasm
+ * memory as int16 rows padded to a multiple of 8 (zeros add nothing to a dot
+ * product); matmulI16 / depthwiseI16 accumulate in int32; requantRows applies
+ * the zero-point terms, bias, MultiplyByQuantizedMultiplier and the clamp in i64
+ * arithmetic and writes the output bytes. Layout of one call:
+ *   [weights i16][colTerm i32][mult i32][shift i32][rows i16][acc i32][rowTerm i32][out u8]
+ */
+
+export interface LayerPlan {
+  k: Kernels;
+  O: number;
+  Dp: number;
+  wPtr: number;
+  colPtr: number;
+  multPtr: number;
+  shiftPtr: number;
+  free: number;
+}
+
+export interface OutputParams {
+  /** (x_offset·Σw + bias) per output channel, int32-wrapped. */
+  colTerms: Int32Array;
+  multipliers: Int32Array;
+  shifts: Int32Array;
+  zeroPoint: number;
+  actMin: number;
+  actMax: number;
+  single: boolean;
+}
+
+/**
+ * Copy weights [O][D] (int8; or none for depthwise) and the per-channel output terms into wasm
+ * memory. `colTerms` may be a function of the weight row sums (computed in wasm from the
+ * widened weights), so the caller never loops over the weights in JavaScript.
+ */
+export function prepareLayerWasm(
+  weights: Int8Array | null,
+  O: number,
+  D: number,
+  p: Omit<OutputParams, 'colTerms'> & { colTerms: Int32Array | ((weightSums: Int32Array) => Int32Array) },
+): LayerPlan | null {
+  const k = wasm();
+  if (!k) return null;
+  const Dp = Math.ceil(D / 8) * 8;
+  const wPtr = SCRATCH_BASE;
+  const wBytes = weights ? O * Dp * 2 : 0;
+  const colPtr = align16(wPtr + wBytes);
+  const multPtr = align16(colPtr + 4 * O);
+  const shiftPtr = align16(multPtr + 4 * O);
+  const free = align16(shiftPtr + 4 * O);
+  const buf = ensureMemory(k, free + (weights ? O * D + 16 : 0));
+  new Int32Array(buf, multPtr, O).set(p.multipliers);
+  new Int32Array(buf, shiftPtr, O).set(p.shifts);
+  if (weights) {
+    if (D % 16 === 0) {
+      // Contiguous rows: stage the bytes after the tables and widen them in wasm.
+      new Int8Array(buf, free, O * D).set(weights);
+      k.widen8to16(free, wPtr, O * D, 1);
+    } else {
+      const w16 = new Int16Array(buf, wPtr, O * Dp);
+      w16.fill(0);
+      for (let o = 0; o < O; o++) for (let d = 0; d < D; d++) w16[o * Dp + d] = weights[o * D + d]!;
+    }
+  }
+  let colTerms: Int32Array;
+  if (typeof p.colTerms === 'function') {
+    if (!weights) throw new Error('colTerms from weight sums needs weights');
+    k.rowSumsI16(wPtr, O, Dp, colPtr);
+    colTerms = p.colTerms(Int32Array.from(new Int32Array(k.memory.buffer, colPtr, O)));
+  } else colTerms = p.colTerms;
+  new Int32Array(k.memory.buffer, colPtr, O).set(colTerms);
+  return { k, O, Dp, wPtr, colPtr, multPtr, shiftPtr, free };
+}
+
+/**
+ * Output rows: out[(first + r)·O + o] for B rows that `fill` writes as int16 (row r at r·Dp of
+ * the view, zero padding included), with per-row terms from `rowTerms`. Blocks of rows keep
+ * the wasm memory bounded (about 4 MiB of operands per block).
+ */
+export function matmulRequant(
+  plan: LayerPlan,
+  B: number,
+  fill: (rows: Int16Array, first: number, count: number) => void,
+  rowTerms: (first: number, count: number, into: Int32Array) => void,
+  p: Omit<OutputParams, 'colTerms'>,
+  out: Int8Array | Uint8Array,
+): void {
+  const { k, O, Dp } = plan;
+  const blockRows = Math.max(2, Math.min(B, Math.floor((4 << 20) / Math.max(1, Dp * 2 + O * 5 + 4))));
+  const xPtr = plan.free;
+  const accPtr = align16(xPtr + blockRows * Dp * 2);
+  const rowPtr = align16(accPtr + blockRows * O * 4);
+  const outPtr = align16(rowPtr + blockRows * 4);
+  ensureMemory(k, outPtr + blockRows * O);
+  for (let first = 0; first < B; first += blockRows) {
+    const count = Math.min(blockRows, B - first);
+    const mem = k.memory.buffer;
+    fill(new Int16Array(mem, xPtr, count * Dp), first, count);
+    rowTerms(first, count, new Int32Array(mem, rowPtr, count));
+    k.matmulI16(xPtr, plan.wPtr, accPtr, count, O, Dp);
+    k.requantRows(accPtr, count, O, O, rowPtr, plan.colPtr, plan.multPtr, plan.shiftPtr, p.zeroPoint, p.actMin, p.actMax, p.single ? 1 : 0, outPtr, O);
+    new Uint8Array(out.buffer, out.byteOffset + first * O, count * O).set(new Uint8Array(k.memory.buffer, outPtr, count * O));
+  }
+}
+
+/**
+ * Depthwise (multiplier 1) for one image: `padded` writes the zero-point-padded input as
+ * int16 [PH][PW][Cp]; `weightsOff` writes (w − w_zp) as int16 [taps][Cp]; the output
+ * (P = OH·OW pixels × C channels) is written into out[outOffset …].
+ */
+export function depthwiseRequant(
+  plan: LayerPlan,
+  padded: (view: Int16Array) => void,
+  PH: number,
+  PW: number,
+  C: number,
+  weightsOff: (view: Int16Array) => void,
+  taps: { fy: number; fx: number }[],
+  geometry: { dilH: number; dilW: number; OH: number; OW: number; strideH: number; strideW: number },
+  xo: number,
+  p: Omit<OutputParams, 'colTerms'>,
+  out: Int8Array | Uint8Array,
+  outOffset: number,
+): void {
+  const { k } = plan;
+  const Cp = Math.ceil(C / 8) * 8;
+  const { OH, OW } = geometry;
+  const P = OH * OW;
+  const xPtr = plan.free;
+  const wPtr = align16(xPtr + PH * PW * Cp * 2);
+  const tPtr = align16(wPtr + taps.length * Cp * 2);
+  const accPtr = align16(tPtr + taps.length * 4);
+  const rowPtr = align16(accPtr + P * Cp * 4);
+  const outPtr = align16(rowPtr + P * 4);
+  const buf = ensureMemory(k, outPtr + P * C);
+  padded(new Int16Array(buf, xPtr, PH * PW * Cp));
+  weightsOff(new Int16Array(buf, wPtr, taps.length * Cp));
+  const offs = new Int32Array(buf, tPtr, taps.length);
+  taps.forEach((t, i) => (offs[i] = (t.fy * geometry.dilH * PW + t.fx * geometry.dilW) * Cp));
+  new Int32Array(buf, rowPtr, P).fill(0);
+  k.depthwiseI16(xPtr, wPtr, accPtr, tPtr, taps.length, OH, OW, geometry.strideH * PW * Cp, geometry.strideW * Cp, Cp, xo);
+  k.requantRows(accPtr, P, C, Cp, rowPtr, plan.colPtr, plan.multPtr, plan.shiftPtr, p.zeroPoint, p.actMin, p.actMax, p.single ? 1 : 0, outPtr, C);
+  new Uint8Array(out.buffer, out.byteOffset + outOffset, P * C).set(new Uint8Array(k.memory.buffer, outPtr, P * C));
+}
+
+/** Fill helper: copy `count` rows of D codes (row-major) into padded int16 rows. */
+export function fillRows(src: Int8Array | Uint8Array, D: number, Dp: number) {
+  return (rows: Int16Array, first: number, count: number): void => {
+    if (Dp !== D) rows.fill(0);
+    for (let r = 0; r < count; r++) {
+      const s = (first + r) * D;
+      const t = r * Dp;
+      for (let i = 0; i < D; i++) rows[t + i] = src[s + i]!;
+    }
+  };
+}

@@ -1,0 +1,145 @@
+// The WebAssembly SIMD kernels against their TypeScript references, bit for bit.
+import { afterEach, describe, expect, it } from 'vitest';
+import { fc, test as fcTest } from '@fast-check/vitest';
+import {
+  backend,
+  conv2dInt8Reference,
+  decodeFixed,
+  denseInt8,
+  denseInt8Reference,
+  depthwiseConv2dInt8,
+  depthwiseConv2dInt8Reference,
+  conv2dInt8,
+  encodeFixed,
+  encodeFixedReference,
+  reluClampCodes,
+  setBackend,
+  wasmAvailable,
+  wasmMemoryBytes,
+  type RoundingMode,
+} from '../src/index.js';
+
+if (!wasmAvailable()) console.warn('wasm tests skipped: dist/wasm/kernels.wasm not built (npm run build:wasm)');
+afterEach(() => {
+  setBackend('wasm');
+});
+
+const MODES: RoundingMode[] = ['nearest-even', 'nearest-away', 'nearest-up', 'nearest-down', 'nearest-zero', 'nearest-odd', 'floor', 'ceil', 'toward-zero', 'away-from-zero'];
+const specials = fc.oneof(
+  { weight: 6, arbitrary: fc.float({ min: -300, max: 300, noNaN: true }) },
+  { weight: 3, arbitrary: fc.integer({ min: -20000, max: 20000 }).map((k) => (k + 0.5) / 64) },
+  { weight: 1, arbitrary: fc.constantFrom(0, -0, 6, 7.984375, -8.03125, 1e-45, -1e-45, 3e38, NaN, Infinity, -Infinity, 2 ** 25 + 1) },
+);
+
+describe.skipIf(!wasmAvailable())('encodeFixed: WebAssembly === reference', () => {
+  it('uses the wasm backend by default', () => {
+    expect(backend()).toBe('wasm');
+  });
+  fcTest.prop(
+    [fc.array(specials, { minLength: 0, maxLength: 300 }), fc.constantFrom(...MODES), fc.constantFrom('UQ3.5', 'Q3.4', 'UQ2.6', 'relu6', 'relu3', 'Q0.15', 'UQ8.8', 'UQ1.3', 'Q7.0', 'UQ0.1'), fc.constantFrom('saturate' as const, 'wrap' as const), fc.integer({ min: 0, max: 15 }), fc.constantFrom(undefined, [-2, 3] as [number, number], [-1000, 1000] as [number, number])],
+    { numRuns: 500 },
+  )('every mode, saturate/wrap, bounds, lengths not multiples of 16, unaligned subarrays', (values, rounding, format, overflow, offset, bound) => {
+    const base = new Float32Array(values.length + offset);
+    base.set(values, offset);
+    const x = base.subarray(offset); // unaligned view
+    const opts = { rounding, overflow, nan: 'max' as const, ...(bound ? { bound } : {}) };
+    const a = encodeFixed(x, format, opts);
+    const b = encodeFixedReference(x, format, opts);
+    expect(Array.from(a.codes)).toEqual(Array.from(b.codes));
+    expect(a.counts).toEqual(b.counts);
+  });
+
+  it('large arrays across chunk boundaries, with and without specials', () => {
+    const n = (1 << 18) * 2 + 37;
+    const x = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.013) * 9 + ((i % 7) - 3) / 64);
+    for (const format of ['relu6', 'UQ3.5', 'Q3.12']) {
+      const a = encodeFixed(x, format);
+      const b = encodeFixedReference(x, format);
+      expect(Buffer.compare(Buffer.from(a.codes.buffer), Buffer.from(b.codes.buffer))).toBe(0);
+      expect(a.counts).toEqual(b.counts);
+    }
+    x[300000] = NaN;
+    x[5] = Infinity;
+    const a = encodeFixed(x, 'UQ3.5', { nan: 'zero' });
+    const b = encodeFixedReference(x, 'UQ3.5', { nan: 'zero' });
+    expect(Buffer.compare(Buffer.from(a.codes.buffer), Buffer.from(b.codes.buffer))).toBe(0);
+    expect(a.counts).toEqual(b.counts);
+    expect(() => encodeFixed(x, 'UQ3.5')).toThrow(/NaN at index 300000/);
+  });
+
+  it('10^4 calls leave the wasm memory flat (no leak)', () => {
+    const x = Float32Array.from({ length: 4096 }, (_, i) => i / 100);
+    encodeFixed(x, 'relu6');
+    const u = new Uint8Array(4096);
+    decodeFixed(u, 'UQ3.5');
+    const before = wasmMemoryBytes();
+    expect(before).toBeGreaterThan(0);
+    for (let i = 0; i < 10000; i++) {
+      encodeFixed(x, 'relu6', { out: u });
+      decodeFixed(u, 'UQ3.5');
+    }
+    expect(wasmMemoryBytes()).toBe(before);
+  });
+});
+
+describe.skipIf(!wasmAvailable())('other kernels: WebAssembly === TypeScript', () => {
+  it('decodeFixed and reluClampCodes on 8-bit codes', () => {
+    const u = Uint8Array.from({ length: 1000 + 7 }, (_, i) => (i * 37) & 255).subarray(3);
+    const s = new Int8Array(u.buffer, u.byteOffset, u.length);
+    for (const [codes, fmt] of [[u, 'UQ3.5'], [s, 'Q3.4']] as const) {
+      const a = decodeFixed(codes, fmt);
+      setBackend('ts');
+      const b = decodeFixed(codes, fmt);
+      setBackend('wasm');
+      expect(Array.from(a)).toEqual(Array.from(b));
+    }
+    const c1 = reluClampCodes(u, 'UQ3.5', 'relu6');
+    setBackend('ts');
+    const c2 = reluClampCodes(u, 'UQ3.5', 'relu6');
+    expect(Array.from(c1)).toEqual(Array.from(c2));
+  });
+
+  fcTest.prop([fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 11 }), fc.boolean(), fc.integer({ min: -3, max: 3 }), fc.integer({ min: 0, max: 2 ** 31 - 1 })], { numRuns: 120 })(
+    'denseInt8 (int8 and uint8 inputs)',
+    (B, D, O, uint, wzp, s) => {
+      let seed = s;
+      const r = (n: number) => ((seed = (Math.imul(seed ^ 0x9e3779b9, 1103515245) + 12345) >>> 0) % n);
+      const p = {
+        input: uint ? Uint8Array.from({ length: B * D }, () => r(256)) : Int8Array.from({ length: B * D }, () => r(256) - 128),
+        inputShape: [B, D] as [number, number],
+        inputZeroPoint: uint ? r(256) : r(256) - 128,
+        weights: Int8Array.from({ length: O * D }, () => r(256) - 128),
+        weightsShape: [O, D] as [number, number],
+        weightZeroPoint: wzp,
+        bias: Int32Array.from({ length: O }, () => r(2 ** 20) - 2 ** 19),
+        outputMultiplier: Int32Array.from({ length: O }, () => 2 ** 30 + r(2 ** 30)),
+        outputShift: Int32Array.from({ length: O }, () => r(16) - 14),
+        outputZeroPoint: r(200) - 100,
+      };
+      expect(Array.from(denseInt8(p))).toEqual(Array.from(denseInt8Reference(p)));
+    },
+  );
+
+  fcTest.prop([fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 }), fc.constantFrom('same' as const, 'valid' as const), fc.boolean(), fc.integer({ min: 0, max: 2 ** 31 - 1 })], { numRuns: 80 })(
+    'conv2dInt8 and depthwiseConv2dInt8',
+    (H, W, C, K, stride, padding, uint, s) => {
+      if (padding === 'valid' && (K > H || K > W)) return;
+      let seed = s;
+      const r = (n: number) => ((seed = (Math.imul(seed ^ 0x7f4a7c15, 1103515245) + 12345) >>> 0) % n);
+      const OC = 1 + r(9);
+      const common = {
+        input: uint ? Uint8Array.from({ length: H * W * C }, () => r(256)) : Int8Array.from({ length: H * W * C }, () => r(256) - 128),
+        inputShape: [1, H, W, C] as [number, number, number, number],
+        inputZeroPoint: uint ? r(256) : r(256) - 128,
+        stride,
+        padding,
+        outputZeroPoint: r(100) - 50,
+        bias: null,
+      };
+      const cp = { ...common, weights: Int8Array.from({ length: OC * K * K * C }, () => r(256) - 128), weightsShape: [OC, K, K, C] as [number, number, number, number], outputMultiplier: Int32Array.from({ length: OC }, () => 2 ** 30 + r(2 ** 30)), outputShift: Int32Array.from({ length: OC }, () => r(8) - 12) };
+      expect(Array.from(conv2dInt8(cp).output)).toEqual(Array.from(conv2dInt8Reference(cp).output));
+      const dp = { ...common, weights: Int8Array.from({ length: K * K * C }, () => r(256) - 128), weightsShape: [1, K, K, C] as [number, number, number, number], weightZeroPoint: r(5) - 2, outputMultiplier: Int32Array.from({ length: C }, () => 2 ** 30 + r(2 ** 30)), outputShift: Int32Array.from({ length: C }, () => r(8) - 12) };
+      expect(Array.from(depthwiseConv2dInt8(dp).output)).toEqual(Array.from(depthwiseConv2dInt8Reference(dp).output));
+    },
+  );
+});
