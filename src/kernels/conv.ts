@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { dotRows } from './dense.js';
-import { depthwiseRequant, fillRows, matmulRequant, prepareLayerWasm } from '../wasm/layersWasm.js';
+import { depthwiseRequant, fillRows, matmulRequant, matmulRequantBytes, prepareLayerWasm } from '../wasm/layersWasm.js';
 import { wasm } from '../wasm/runtime.js';
 import { mbqmUnchecked, multiplyByQuantizedMultiplier } from './fixedPointMath.js';
 import { checkBias, checkCodes, checkShape, checkZeroPoint, isInt, resolveOutputStage, type OutputStage, type ResolvedOutputStage } from './layerParams.js';
@@ -227,6 +227,12 @@ export function conv2dInt8(p: Conv2dInt8Params): ConvResult {
     const plan = prepareLayerWasm(d.weights, OC, K, params)!;
     const P = d.N * d.OH * d.OW;
     const pointwise = KH === 1 && KW === 1 && d.strideH === 1 && d.strideW === 1 && d.OH === d.H && d.OW === d.W;
+    if (pointwise && C % 16 === 0) {
+      matmulRequantBytes(plan, P, d.input, (sums, into) => {
+        for (let r = 0; r < sums.length; r++) into[r] = (Math.imul(wo, sums[r]!) + constTerm) | 0;
+      }, params, output);
+      return { output, outputShape: [d.N, d.OH, d.OW, d.OC] };
+    }
     const xSums = new Int32Array(P);
     const fill = pointwise
       ? (rows: Int16Array, first: number, count: number) => {

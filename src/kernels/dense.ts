@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { mbqmUnchecked, multiplyByQuantizedMultiplier } from './fixedPointMath.js';
-import { fillRows, matmulRequant, prepareLayerWasm } from '../wasm/layersWasm.js';
+import { fillRows, matmulRequant, matmulRequantBytes, prepareLayerWasm } from '../wasm/layersWasm.js';
 import { wasm } from '../wasm/runtime.js';
 import { checkBias, checkCodes, checkShape, checkZeroPoint, resolveOutputStage, type OutputStage, type ResolvedOutputStage } from './layerParams.js';
 
@@ -110,6 +110,12 @@ export function denseInt8(p: DenseInt8Params): Int8Array | Uint8Array {
     };
     const params = { colTerms, multipliers: out.multipliers, shifts: out.shifts, zeroPoint: out.zeroPoint, actMin: out.actMin, actMax: out.actMax, single };
     const plan = prepareLayerWasm(weights, outDim, inDim, params)!;
+    if (inDim % 16 === 0) {
+      matmulRequantBytes(plan, batches, input, (sums, into) => {
+        for (let r = 0; r < sums.length; r++) into[r] = (Math.imul(wo, sums[r]!) + constTerm) | 0;
+      }, params, result);
+      return result;
+    }
     matmulRequant(
       plan,
       batches,

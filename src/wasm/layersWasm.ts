@@ -157,3 +157,40 @@ export function fillRows(src: Int8Array | Uint8Array, D: number, Dp: number) {
     }
   };
 }
+
+/**
+ * matmulRequant for row-major 8-bit rows whose length D is a multiple of 16: the bytes are copied
+ * into wasm memory and widened there, and the row sums (for the zero-point term) come from wasm
+ * too, so no JavaScript loop touches the data.
+ */
+export function matmulRequantBytes(
+  plan: LayerPlan,
+  B: number,
+  src: Int8Array | Uint8Array,
+  rowTerms: (sums: Int32Array, into: Int32Array) => void,
+  p: Omit<OutputParams, 'colTerms'>,
+  out: Int8Array | Uint8Array,
+): void {
+  const { k, O, Dp } = plan;
+  const D = Dp;
+  const signed = src instanceof Int8Array ? 1 : 0;
+  const blockRows = Math.max(2, Math.min(B, Math.floor((4 << 20) / Math.max(1, Dp * 3 + O * 5 + 8))));
+  const xPtr = plan.free;
+  const stage = align16(xPtr + blockRows * Dp * 2);
+  const accPtr = align16(stage + blockRows * D);
+  const sumPtr = align16(accPtr + blockRows * O * 4);
+  const rowPtr = align16(sumPtr + blockRows * 4);
+  const outPtr = align16(rowPtr + blockRows * 4);
+  ensureMemory(k, outPtr + blockRows * O);
+  for (let first = 0; first < B; first += blockRows) {
+    const count = Math.min(blockRows, B - first);
+    new Uint8Array(k.memory.buffer, stage, count * D).set(new Uint8Array(src.buffer, src.byteOffset + first * D, count * D));
+    k.widen8to16(stage, xPtr, count * D, signed);
+    k.rowSumsI16(xPtr, count, Dp, sumPtr);
+    const mem = k.memory.buffer;
+    rowTerms(new Int32Array(mem, sumPtr, count), new Int32Array(mem, rowPtr, count));
+    k.matmulI16(xPtr, plan.wPtr, accPtr, count, O, Dp);
+    k.requantRows(accPtr, count, O, O, rowPtr, plan.colPtr, plan.multPtr, plan.shiftPtr, p.zeroPoint, p.actMin, p.actMax, p.single ? 1 : 0, outPtr, O);
+    new Uint8Array(out.buffer, out.byteOffset + first * O, count * O).set(new Uint8Array(k.memory.buffer, outPtr, count * O));
+  }
+}

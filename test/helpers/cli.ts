@@ -11,9 +11,13 @@ export interface CliResult {
   stdoutBytes: Buffer;
 }
 
-/** Run the relu6q program from source (the same code dist/cli/main.js is built from). */
+/**
+ * Run the relu6q program as users get it: dist/cli/main.js, which `npm test` builds first
+ * (npm run build). RELU6Q_TEST_FROM_SOURCE=1 runs cli/main.ts through tsx instead.
+ */
 export function relu6q(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'cli', 'main.ts'), ...args], {
+  const entry = process.env['RELU6Q_TEST_FROM_SOURCE'] === '1' ? ['--import', 'tsx', join(ROOT, 'cli', 'main.ts')] : [join(ROOT, 'dist', 'cli', 'main.js')];
+  const r = spawnSync(process.execPath, [...entry, ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', ...opts.env },
     maxBuffer: 1 << 28,
