@@ -123,18 +123,31 @@ describe('element-wise kernels on codes', () => {
 
 describe('lookup tables', () => {
   const acts = ['sigmoid', 'tanh', 'softplus', 'elu', 'selu', 'swish', 'mish', 'relu6', 'relu3', 'relu', 'linear'];
-  it('every entry equals quantize(f(dequantize(q))) for every code', () => {
+  it('every entry equals quantize(f(dequantize(q))) for every code (TFLite LUTPopulate; ONNX with nearest-even)', () => {
     const inQ = { scale: 0.0625, zeroPoint: -3, dtype: 'int8' as const };
     const outQ = { scale: 1 / 64, zeroPoint: -100, dtype: 'int8' as const };
+    const f32 = Math.fround;
+    const inverse = f32(1 / f32(outQ.scale));
     for (const a of acts) {
-      const lut = buildLookupTable(a, inQ, outQ);
+      const tflite = buildLookupTable(a, inQ, outQ);
+      const onnx = buildLookupTable(a, inQ, outQ, { rounding: 'nearest-even' });
       const f = parseActivation(a).f;
       for (let q = -128; q <= 127; q++) {
         const x = dequantizeAffine(Int8Array.of(q), inQ)[0]!;
-        const want = quantizeAffine(Float32Array.of(f(x)), { ...outQ, rounding: 'nearest-away' })[0];
-        expect(lut.table[q + 128], `${a}(${q})`).toBe(want);
+        const t = f32(f(x));
+        // TFLite: round-half-away(t · float32(1/out_scale)) + zp, clamped (a multiply by the reciprocal).
+        const r = f32(t * inverse);
+        const want = Math.max(-128, Math.min(127, Math.sign(r) * Math.floor(Math.abs(r) + 0.5) + outQ.zeroPoint));
+        expect(tflite.table[q + 128], `${a}(${q})`).toBe(want);
+        expect(onnx.table[q + 128], `${a}(${q}) onnx`).toBe(quantizeAffine(Float32Array.of(t), { ...outQ, rounding: 'nearest-even' })[0]);
       }
     }
+  });
+  it('TFLite multiplies by the float32 reciprocal of the output scale, it does not divide', () => {
+    // linear, in scale 0.001 → out scale 0.002, code -123: t = -0.123; t·f32(1/0.002) = -61.49999… → -61,
+    // while t / 0.002 = -61.5 exactly → -62 (half away).
+    const lut = buildLookupTable('linear', { scale: 0.001, zeroPoint: 0, dtype: 'int8' }, { scale: 0.002, zeroPoint: 0, dtype: 'int8' });
+    expect(lut.table[-123 + 128]).toBe(-61);
   });
   it('hand values: sigmoid into scale 1/256, zp -128 (TFLite logistic output)', () => {
     const lut = buildLookupTable('sigmoid', { scale: 1 / 16, zeroPoint: 0, dtype: 'int8' }, { scale: 1 / 256, zeroPoint: -128, dtype: 'int8' });

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { parseActivation, type Activation } from '../activations/registry.js';
-import { allocateDtype, type QuantDtype, dequantizeAffine, dtypeOfCodes, quantizeAffine, resolveQuant, type IntCodeArray, type QuantLike } from './affine.js';
+import { allocateDtype, DTYPE_RANGE, type QuantDtype, dequantizeAffine, dtypeOfCodes, resolveQuant, roundHalfEven, type IntCodeArray, type QuantLike } from './affine.js';
+import { roundHalfAway } from './fixedPointMath.js';
 
 export interface LookupTable {
   /** table[code − inputMinCode] = output code. 256 entries for 8-bit inputs, 65536 for 16-bit. */
@@ -12,11 +13,15 @@ export interface LookupTable {
 
 /**
  * Build the lookup table of an activation from an input quantization to an
- * output quantization: entry = quantize(f(dequantize(q))) for every input code q,
- * by construction — dequantizeAffine (float32), f in float64 then rounded to
- * float32 (the value TFLite's float32 LUTPopulate sees), quantizeAffine.
- * Rounding defaults to nearest-away, TFLite's LUTPopulate (std::round);
- * pass 'nearest-even' for ONNX-style tables.
+ * output quantization, one entry per input code (256, or 65536 for 16-bit
+ * inputs), entry = quantize(f(dequantize(q))) with:
+ *   dequantize: x = float32(in_scale · (q − in_zp))
+ *   f:          in float64, the result rounded to float32 (TFLite evaluates it in float32)
+ *   quantize, rounding 'nearest-away' (default): TFLite's LUTPopulate (int8-kernels.md §7),
+ *               round-half-away(float32(t · float32(1 / out_scale))) + out_zp — a multiply by
+ *               the float32 reciprocal, not a division — clamped to the output type;
+ *             rounding 'nearest-even': ONNX QuantizeLinear, rint(float32(t / out_scale)) + out_zp, saturated.
+ * NaN results map to the output zero point.
  */
 export function buildLookupTable(
   activation: string | Activation,
@@ -27,14 +32,23 @@ export function buildLookupTable(
   const act = parseActivation(activation);
   const a = resolveQuant(input);
   const b = resolveQuant(output);
+  const rounding = options.rounding ?? 'nearest-away';
   const size = a.dtype === 'int8' || a.dtype === 'uint8' ? 256 : 65536;
   const minCode = a.dtype === 'int8' ? -128 : a.dtype === 'int16' ? -32768 : 0;
+  const [qmin, qmax] = DTYPE_RANGE[b.dtype];
   const codes = allocateDtype(a.dtype, size);
   for (let i = 0; i < size; i++) codes[i] = minCode + i;
   const x = dequantizeAffine(codes, { scale: a.scale, zeroPoint: a.zeroPoint });
-  const y = new Float32Array(size);
-  for (let i = 0; i < size; i++) y[i] = act.f(x[i]!);
-  const table = quantizeAffine(y, { scale: b.scale, zeroPoint: b.zeroPoint, dtype: b.dtype, rounding: options.rounding ?? 'nearest-away', nan: 'zero' });
+  const table = allocateDtype(b.dtype, size);
+  const inverse = Math.fround(1 / Math.fround(b.scale));
+  for (let i = 0; i < size; i++) {
+    const t = Math.fround(act.f(x[i]!));
+    let q: number;
+    if (t !== t) q = b.zeroPoint;
+    else if (rounding === 'nearest-away') q = roundHalfAway(Math.fround(t * inverse)) + b.zeroPoint;
+    else q = roundHalfEven(Math.fround(t / b.scale)) + b.zeroPoint;
+    table[i] = q < qmin ? qmin : q > qmax ? qmax : q;
+  }
   return { table, inputMinCode: minCode, inputDtype: a.dtype, activation: act.spec };
 }
 
