@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { activationRange, applyLookupTable, buildLookupTable, chooseQuantParams, cmsisRawRelu6, dequantizeAffine, parseActivation, quantizeAffine, relu6Requantize, reluClampCodes, requantize, toAffine, encodeFixed, decodeFixed } from '../src/index.js';
+import { requantizeMultiplier, activationRange, applyLookupTable, buildLookupTable, chooseQuantParams, cmsisRawRelu6, dequantizeAffine, parseActivation, quantizeAffine, relu6Requantize, reluClampCodes, requantize, toAffine, encodeFixed, decodeFixed } from '../src/index.js';
 import { HAS_NUMPY, readRaw, runPython, scratchDir, writeRaw } from './helpers/numpy.js';
 
 const { dir, cleanup } = scratchDir();
@@ -110,6 +110,13 @@ describe('element-wise kernels on codes', () => {
     const y = relu6Requantize(Int8Array.of(10, 70, -5, 31), { scale: 0.1, zeroPoint: 0, dtype: 'int8' }, { scale: 0.05, zeroPoint: 0, dtype: 'int8' });
     // 1.0 → 20; 7.0 → 140 → min(127, Q(6) = 120); -0.5 → -10 → max(-128, Q(0) = 0); 3.1 → 62.
     expect(Array.from(y)).toEqual([20, 120, 0, 62]);
+  });
+  it('TFLite ReluPrepare forms the RELU6 multiplier from a float32 division of the scales', () => {
+    // 0.07 / 0.03 as floats: 2.3333334922790527 (float division) vs 2.3333333954215063 (double division).
+    const f = requantizeMultiplier(0.07, 0.03, false, 'float32');
+    const d = requantizeMultiplier(0.07, 0.03, false, 'double');
+    expect(f).toEqual({ multiplier: 1252698880, shift: 2 }); // 2.3333334922790527 / 4 · 2^31, an exact integer
+    expect(d).toEqual({ multiplier: 1252698828, shift: 2 }); // round(2.3333333954215063 / 4 · 2^31)
   });
   it('requantize between fixed-point formats: UQ3.5 → UQ2.6 doubles the code, saturating; UQ2.6 → UQ3.5 halves with ties up', () => {
     expect(Array.from(requantize(Uint8Array.of(0, 1, 64, 127, 128, 255), 'UQ3.5', 'UQ2.6'))).toEqual([0, 2, 128, 254, 255, 255]);

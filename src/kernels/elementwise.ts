@@ -52,11 +52,18 @@ export interface RequantizeOptions {
   rounding?: MultiplierRounding;
   /** Fused activation applied in the output quantization (default none). */
   activation?: FusedActivation;
+  /**
+   * How the scale ratio is formed before QuantizeMultiplier: 'double' (default; TFLite's
+   * Quantize/Requantize op: double(in_scale) / double(out_scale)) or 'float32' (TFLite's
+   * ReluPrepare for RELU/RELU6: `input->params.scale / output->params.scale`, a float division).
+   */
+  ratio?: 'double' | 'float32';
 }
 
 /** The (multiplier, shift) TFLite uses to go from one scale to another: QuantizeMultiplier(in/out). */
-export function requantizeMultiplier(inputScale: number, outputScale: number, singleRounding = false) {
-  return quantizeMultiplier(inputScale / outputScale, { singleRounding });
+export function requantizeMultiplier(inputScale: number, outputScale: number, singleRounding = false, ratio: 'double' | 'float32' = 'double') {
+  const r = ratio === 'float32' ? Math.fround(Math.fround(inputScale) / Math.fround(outputScale)) : inputScale / outputScale;
+  return quantizeMultiplier(r, { singleRounding });
 }
 
 /**
@@ -72,7 +79,7 @@ export function requantize(codes: IntCodeArray, from: QuantLike, to: QuantLike, 
   const b = resolveQuant(to);
   if (a.dtype !== dtype) throw new UsageError(`codes are ${dtype} but the input quantization is ${a.dtype}`);
   const rounding = options.rounding ?? 'double';
-  const { multiplier, shift } = requantizeMultiplier(a.scale, b.scale, rounding === 'single');
+  const { multiplier, shift } = requantizeMultiplier(a.scale, b.scale, rounding === 'single', options.ratio ?? 'double');
   if (shift < -31 || shift > 30) {
     throw new UsageError(`scale ratio ${a.scale / b.scale} needs shift ${shift}, outside TFLite's -31..30`);
   }
@@ -89,11 +96,12 @@ export function requantize(codes: IntCodeArray, from: QuantLike, to: QuantLike, 
 
 /**
  * TFLite's builtin RELU6 (activations.cc ReluPrepare / QuantizedReluX):
- * requantize from the input to the output quantization, clamped to
- * [max(qmin, Q(0)), min(qmax, Q(6))] of the output.
+ * requantize from the input to the output quantization with
+ * QuantizeMultiplier(float(in_scale / out_scale)) — ReluPrepare divides the two
+ * float scales in float — clamped to [max(qmin, Q(0)), min(qmax, Q(6))] of the output.
  */
 export function relu6Requantize(codes: IntCodeArray, from: QuantLike, to: QuantLike, rounding: MultiplierRounding = 'double'): IntCodeArray {
-  return requantize(codes, from, to, { activation: 'relu6', rounding });
+  return requantize(codes, from, to, { activation: 'relu6', rounding, ratio: 'float32' });
 }
 
 export { DTYPE_RANGE };
