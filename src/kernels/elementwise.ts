@@ -62,7 +62,8 @@ export interface RequantizeOptions {
 
 /** The (multiplier, shift) TFLite uses to go from one scale to another: QuantizeMultiplier(in/out). */
 export function requantizeMultiplier(inputScale: number, outputScale: number, singleRounding = false, ratio: 'double' | 'float32' = 'double') {
-  const r = ratio === 'float32' ? Math.fround(Math.fround(inputScale) / Math.fround(outputScale)) : inputScale / outputScale;
+  // Scales are float32 in TFLite tensors; the ratio is then taken in float or in double.
+  const r = ratio === 'float32' ? Math.fround(Math.fround(inputScale) / Math.fround(outputScale)) : Math.fround(inputScale) / Math.fround(outputScale);
   return quantizeMultiplier(r, { singleRounding });
 }
 
