@@ -1,8 +1,8 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { DataError } from '../errors.js';
 import { decodeNpyData, fortranToC } from './decodeNpyData.js';
 import { itemSize, type NpyData, type NpyDtype } from './npyDtype.js';
 import { NPY_MAGIC, parseNpyHeader, type NpyHeader } from './npyHeader.js';
+import { RandomAccessFile } from './randomAccessFile.js';
 
 /** numpy itself refuses headers over 10000 bytes by default; 1 MiB leaves room for long shapes. */
 const MAX_HEADER_BYTES = 1 << 20;
@@ -46,44 +46,33 @@ export function readNpy(path: string): NpyArray {
  */
 export class NpyReader {
   readonly header: NpyHeader;
-  private fd: number;
+  private file: RandomAccessFile;
   constructor(readonly path: string) {
+    this.file = new RandomAccessFile(path);
     try {
-      this.fd = openSync(path, 'r');
-    } catch (e) {
-      throw new DataError(`${path}: cannot open (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-    try {
-      const fileBytes = fstatSync(this.fd).size;
-      const first = this.readBytes(0, Math.min(fileBytes, 12));
+      const fileBytes = this.file.size;
+      const first = this.file.read(0, Math.min(fileBytes, 12));
       if (first.length < 10 || !NPY_MAGIC.every((b, i) => first[i] === b)) {
         throw new DataError(`${path}: not a .npy file (wrong magic)`);
       }
       let headBytes = 12;
-      if (first.length >= 10 && first[6] === 1) headBytes = 10 + (first[8]! | (first[9]! << 8));
+      if (first[6] === 1) headBytes = 10 + (first[8]! | (first[9]! << 8));
       else if (first.length >= 12) {
         headBytes = 12 + new DataView(first.buffer, first.byteOffset).getUint32(8, true);
       }
       if (headBytes > MAX_HEADER_BYTES) {
         throw new DataError(`${path}: .npy header length ${headBytes} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
       }
-      const head = this.readBytes(0, Math.min(fileBytes, headBytes));
+      const head = this.file.read(0, Math.min(fileBytes, headBytes));
       this.header = parseNpyHeader(head, fileBytes, path);
     } catch (e) {
-      closeSync(this.fd);
+      this.file.close();
       throw e;
     }
   }
 
   private readBytes(position: number, length: number): Uint8Array {
-    const buf = new Uint8Array(length);
-    let done = 0;
-    while (done < length) {
-      const n = readSync(this.fd, buf, done, length - done, position + done);
-      if (n === 0) throw new DataError(`${this.path}: unexpected end of file`);
-      done += n;
-    }
-    return buf;
+    return this.file.read(position, length);
   }
 
   /** Elements [start, start + count) in file order. */
@@ -108,8 +97,7 @@ export class NpyReader {
   }
 
   close(): void {
-    if (this.fd >= 0) closeSync(this.fd);
-    this.fd = -1;
+    this.file.close();
   }
 }
 

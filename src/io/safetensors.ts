@@ -1,5 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { DataError } from '../errors.js';
+import { RandomAccessFile } from './randomAccessFile.js';
 
 /*
  * safetensors (huggingface/safetensors, docs "Format"): 8 bytes little-endian
@@ -153,37 +153,26 @@ export function parseSafetensorsHeader(headerJson: Uint8Array, headerBytes: numb
 /** A safetensors file opened for reading: header validated, tensor bytes read on demand. */
 export class SafetensorsReader {
   readonly header: SafetensorsHeader;
-  private fd: number;
+  private file: RandomAccessFile;
   constructor(readonly path: string) {
+    this.file = new RandomAccessFile(path);
     try {
-      this.fd = openSync(path, 'r');
-    } catch (e) {
-      throw new DataError(`${path}: cannot open (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-    try {
-      const fileBytes = fstatSync(this.fd).size;
+      const fileBytes = this.file.size;
       if (fileBytes < 8) throw new DataError(`${path}: too short for a safetensors file (${fileBytes} bytes)`);
-      const lenBuf = this.readBytes(0, 8);
+      const lenBuf = this.file.read(0, 8);
       const n = new DataView(lenBuf.buffer).getBigUint64(0, true);
       if (n > BigInt(MAX_HEADER_BYTES)) throw new DataError(`${path}: header size ${n} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
       const headerBytes = Number(n);
       if (8 + headerBytes > fileBytes) throw new DataError(`${path}: header size ${headerBytes} runs past the end of the ${fileBytes}-byte file`);
-      this.header = parseSafetensorsHeader(this.readBytes(8, headerBytes), headerBytes, fileBytes, path);
+      this.header = parseSafetensorsHeader(this.file.read(8, headerBytes), headerBytes, fileBytes, path);
     } catch (e) {
-      closeSync(this.fd);
+      this.file.close();
       throw e;
     }
   }
 
   readBytes(position: number, length: number): Uint8Array {
-    const buf = new Uint8Array(length);
-    let done = 0;
-    while (done < length) {
-      const n = readSync(this.fd, buf, done, length - done, position + done);
-      if (n === 0) throw new DataError(`${this.path}: unexpected end of file`);
-      done += n;
-    }
-    return buf;
+    return this.file.read(position, length);
   }
 
   tensor(name: string): SafetensorsEntry {
@@ -200,8 +189,7 @@ export class SafetensorsReader {
   }
 
   close(): void {
-    if (this.fd >= 0) closeSync(this.fd);
-    this.fd = -1;
+    this.file.close();
   }
 }
 

@@ -1,6 +1,6 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { DataError } from '../errors.js';
+import { RandomAccessFile } from './randomAccessFile.js';
 
 /*
  * A small ZIP reader/writer on node:zlib (APPNOTE 6.3.x): enough for numpy's
@@ -27,33 +27,21 @@ const SIG_LOCAL = 0x04034b50;
 
 export class ZipReader {
   readonly entries: ZipEntry[] = [];
-  private fd: number;
+  private file: RandomAccessFile;
   private fileBytes: number;
   constructor(readonly path: string) {
+    this.file = new RandomAccessFile(path);
+    this.fileBytes = this.file.size;
     try {
-      this.fd = openSync(path, 'r');
-    } catch (e) {
-      throw new DataError(`${path}: cannot open (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-    try {
-      this.fileBytes = fstatSync(this.fd).size;
       this.readDirectory();
     } catch (e) {
-      closeSync(this.fd);
+      this.file.close();
       throw e;
     }
   }
 
   private read(pos: number, len: number): DataView {
-    if (pos < 0 || len < 0 || pos + len > this.fileBytes) throw new DataError(`${this.path}: zip structure points past the end of the file`);
-    const buf = new Uint8Array(len);
-    let done = 0;
-    while (done < len) {
-      const n = readSync(this.fd, buf, done, len - done, pos + done);
-      if (n === 0) throw new DataError(`${this.path}: unexpected end of file`);
-      done += n;
-    }
-    return new DataView(buf.buffer);
+    return new DataView(this.file.read(pos, len, 'zip structure points past the end of the file').buffer);
   }
 
   private readDirectory(): void {
@@ -138,8 +126,7 @@ export class ZipReader {
   }
 
   close(): void {
-    if (this.fd >= 0) closeSync(this.fd);
-    this.fd = -1;
+    this.file.close();
   }
 }
 
