@@ -368,3 +368,26 @@ export function rowSumsI16(mPtr: usize, rows: i32, Dp: i32, outPtr: usize): void
     store<i32>(outPtr + (<usize>r << 2), hsum(acc));
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Element-wise requantization of codes: out[i] = clamp(zout + MBQM(in[i] − zin, M, shift), lo, hi).
+// inBytes/outBytes 1 or 2; signedness per side.
+export function requantCodes(
+  inPtr: usize, n: i32, inBytes: i32, inSigned: i32, zin: i32, m: i32, s: i32, single: i32,
+  zout: i32, lo: i32, hi: i32, outPtr: usize, outBytes: i32,
+): void {
+  for (let i = 0; i < n; i++) {
+    let x: i32;
+    if (inBytes == 1) x = inSigned ? <i32>load<i8>(inPtr + <usize>i) : <i32>load<u8>(inPtr + <usize>i);
+    else x = inSigned ? <i32>load<i16>(inPtr + (<usize>i << 1)) : <i32>load<u16>(inPtr + (<usize>i << 1));
+    let y = zout + mbqm(x - zin, m, s, single);
+    y = y < lo ? lo : y > hi ? hi : y;
+    if (outBytes == 1) store<u8>(outPtr + <usize>i, <u8>y);
+    else store<u16>(outPtr + (<usize>i << 1), <u16>y);
+  }
+}
+
+// Table lookup for 8-bit codes: out[i] = table[in[i] ^ flip] (flip 0x80 maps int8 codes to table rows).
+export function lut8(inPtr: usize, n: i32, tablePtr: usize, flip: i32, outPtr: usize): void {
+  for (let i = 0; i < n; i++) store<u8>(outPtr + <usize>i, load<u8>(tablePtr + <usize>(load<u8>(inPtr + <usize>i) ^ flip)));
+}

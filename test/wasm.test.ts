@@ -13,6 +13,10 @@ import {
   encodeFixed,
   encodeFixedReference,
   reluClampCodes,
+  requantize,
+  buildLookupTable,
+  applyLookupTable,
+  parseFormat,
   setBackend,
   wasmAvailable,
   wasmMemoryBytes,
@@ -98,6 +102,29 @@ describe.skipIf(!wasmAvailable())('other kernels: WebAssembly === TypeScript', (
     const c2 = reluClampCodes(u, 'UQ3.5', 'relu6');
     expect(Array.from(c1)).toEqual(Array.from(c2));
   });
+
+  fcTest.prop([fc.array(fc.integer({ min: 0, max: 65535 }), { maxLength: 300 }), fc.constantFrom('UQ3.5', 'Q3.4', 'UQ8.8', 'Q0.15'), fc.constantFrom('UQ2.6', 'Q3.4', { scale: 0.0371, zeroPoint: -17, dtype: 'int8' as const }, { scale: 0.001, zeroPoint: 300, dtype: 'uint16' as const }), fc.constantFrom('double' as const, 'single' as const), fc.constantFrom('none' as const, 'relu6' as const)], { numRuns: 150 })(
+    'requantize and lookup tables',
+    (raw, from, to, rounding, activation) => {
+      const f = parseFormat(from);
+      const n = raw.length;
+      const codes = f.bits <= 8 ? (f.signed ? Int8Array.from(raw, (r) => (r % 256) - 128) : Uint8Array.from(raw, (r) => r % 256)) : f.signed ? Int16Array.from(raw, (r) => r - 32768) : Uint16Array.from(raw);
+      void n;
+      const a = requantize(codes, from, to, { rounding, activation });
+      setBackend('ts');
+      const b = requantize(codes, from, to, { rounding, activation });
+      setBackend('wasm');
+      expect(Array.from(a)).toEqual(Array.from(b));
+      if (f.bits <= 8) {
+        const lut = buildLookupTable('mish', from, typeof to === 'string' ? to : { ...to, dtype: 'int8', zeroPoint: 3 });
+        const y1 = applyLookupTable(codes, lut);
+        setBackend('ts');
+        const y2 = applyLookupTable(codes, lut);
+        setBackend('wasm');
+        expect(Array.from(y1)).toEqual(Array.from(y2));
+      }
+    },
+  );
 
   fcTest.prop([fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 11 }), fc.boolean(), fc.integer({ min: -3, max: 3 }), fc.integer({ min: 0, max: 2 ** 31 - 1 })], { numRuns: 120 })(
     'denseInt8 (int8 and uint8 inputs)',

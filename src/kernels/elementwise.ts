@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js';
 import { DTYPE_RANGE, allocateDtype, dtypeOfCodes, resolveQuant, type IntCodeArray, type QuantLike } from './affine.js';
 import { activationRange, type FusedActivation } from './activationRange.js';
 import { multiplyByQuantizedMultiplier, quantizeMultiplier, type MultiplierRounding } from './fixedPointMath.js';
-import { clamp8Wasm } from '../wasm/elementwiseWasm.js';
+import { clamp8Wasm, requantCodesWasm } from '../wasm/elementwiseWasm.js';
 
 /*
  * Element-wise kernels on integer codes, no float round trip.
@@ -88,6 +88,7 @@ export function requantize(codes: IntCodeArray, from: QuantLike, to: QuantLike, 
   const out = allocateDtype(b.dtype, codes.length);
   const zin = a.zeroPoint;
   const zout = b.zeroPoint;
+  if (requantCodesWasm(codes, out, zin, multiplier, shift, rounding === 'single', zout, actMin, actMax)) return out;
   for (let i = 0; i < codes.length; i++) {
     const y = zout + multiplyByQuantizedMultiplier(codes[i]! - zin, multiplier, shift, { rounding });
     out[i] = y < actMin ? actMin : y > actMax ? actMax : y;

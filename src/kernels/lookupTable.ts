@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { parseActivation, type Activation } from '../activations/registry.js';
 import { allocateDtype, DTYPE_RANGE, type QuantDtype, dequantizeAffine, dtypeOfCodes, resolveQuant, roundHalfEven, type IntCodeArray, type QuantLike } from './affine.js';
 import { roundHalfAway } from './fixedPointMath.js';
+import { lut8Wasm } from '../wasm/elementwiseWasm.js';
 
 export interface LookupTable {
   /** table[code − inputMinCode] = output code. 256 entries for 8-bit inputs, 65536 for 16-bit. */
@@ -60,6 +61,7 @@ export function applyLookupTable(codes: IntCodeArray, lut: LookupTable, out?: In
   }
   const result = out ?? allocateDtype(dtypeOfCodes(lut.table), n);
   if (result.length !== n) throw new UsageError(`out must have length ${n}`);
+  if (lut8Wasm(codes, lut.table, result)) return result;
   const t = lut.table;
   const off = lut.inputMinCode;
   for (let i = 0; i < n; i++) result[i] = t[codes[i]! - off]!;

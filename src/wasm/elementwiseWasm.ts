@@ -37,3 +37,43 @@ export function clamp8Wasm(codes: Int8Array | Uint8Array, out: Int8Array | Uint8
   }
   return whole;
 }
+
+type Codes = Int8Array | Uint8Array | Int16Array | Uint16Array;
+const bytesOf = (c: Codes) => (c instanceof Int8Array || c instanceof Uint8Array ? 1 : 2);
+const signedOf = (c: Codes) => (c instanceof Int8Array || c instanceof Int16Array ? 1 : 0);
+
+/** Element-wise requantization in wasm (exact i64 MBQM); returns false without wasm. */
+export function requantCodesWasm(codes: Codes, out: Codes, zin: number, m: number, s: number, single: boolean, zout: number, lo: number, hi: number): boolean {
+  const k = wasm();
+  if (!k) return false;
+  const ib = bytesOf(codes);
+  const ob = bytesOf(out);
+  for (let start = 0; start < codes.length; start += CHUNK) {
+    const n = Math.min(CHUNK, codes.length - start);
+    const inPtr = SCRATCH_BASE;
+    const outPtr = align16(inPtr + n * ib);
+    const buf = ensureMemory(k, outPtr + n * ob);
+    new Uint8Array(buf, inPtr, n * ib).set(new Uint8Array(codes.buffer, codes.byteOffset + start * ib, n * ib));
+    k.requantCodes(inPtr, n, ib, signedOf(codes), zin, m, s, single ? 1 : 0, zout, lo, hi, outPtr, ob);
+    new Uint8Array(out.buffer, out.byteOffset + start * ob, n * ob).set(new Uint8Array(k.memory.buffer, outPtr, n * ob));
+  }
+  return true;
+}
+
+/** 256-entry table lookup for 8-bit codes in wasm; returns false without wasm or for other widths. */
+export function lut8Wasm(codes: Codes, table: Codes, out: Codes): boolean {
+  const k = wasm();
+  if (!k || bytesOf(codes) !== 1 || bytesOf(table) !== 1 || bytesOf(out) !== 1 || table.length !== 256) return false;
+  const tablePtr = SCRATCH_BASE;
+  const inPtr = tablePtr + 256;
+  for (let start = 0; start < codes.length; start += CHUNK) {
+    const n = Math.min(CHUNK, codes.length - start);
+    const outPtr = align16(inPtr + n);
+    const buf = ensureMemory(k, outPtr + n);
+    new Uint8Array(buf, tablePtr, 256).set(new Uint8Array(table.buffer, table.byteOffset, 256));
+    new Uint8Array(buf, inPtr, n).set(new Uint8Array(codes.buffer, codes.byteOffset + start, n));
+    k.lut8(inPtr, n, tablePtr, codes instanceof Int8Array ? 0x80 : 0, outPtr);
+    new Uint8Array(out.buffer, out.byteOffset + start, n).set(new Uint8Array(k.memory.buffer, outPtr, n));
+  }
+  return true;
+}
