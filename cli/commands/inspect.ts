@@ -36,7 +36,7 @@ export function inspectNpy(path: string, chunkElements = 1 << 20): InspectResult
   }
 }
 
-const num = (x: number): string => (Number.isFinite(x) ? (Number.isInteger(x) ? String(x) : x.toPrecision(6)) : String(x));
+const num = (x: number): string => (Number.isNaN(x) ? 'n/a' : Number.isFinite(x) ? (Number.isInteger(x) ? String(x) : x.toPrecision(6)) : String(x));
 const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(3)}%` : 'n/a');
 
 export function inspectText(r: InspectResult): string {
