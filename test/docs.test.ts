@@ -1,0 +1,36 @@
+// The README pastes real output; these tests keep it true.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { relu6q, ROOT } from './helpers/cli.js';
+
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+/** The lines printed after "$ <command>" in the README's console blocks, up to the next prompt or fence. */
+function pasted(command: string): string {
+  const start = README.indexOf(`$ ${command}\n`);
+  expect(start, `README shows "$ ${command}"`).toBeGreaterThanOrEqual(0);
+  const body = README.slice(start + command.length + 3);
+  const end = body.search(/\n(\$ |```)/);
+  return body.slice(0, end).trim();
+}
+
+describe('README output is real', () => {
+  it('relu6q report (npm start) on the bundled fixtures', () => {
+    expect(relu6q(['report']).stdout.trim()).toBe(pasted('relu6q report'));
+  });
+  it('relu6q sweep', () => {
+    expect(relu6q(['sweep', 'fixtures/conv11_pointwise_preact.npy']).stdout.trim()).toBe(pasted('relu6q sweep fixtures/conv11_pointwise_preact.npy'));
+  });
+  it('relu6q inspect and formats', () => {
+    expect(relu6q(['inspect', 'fixtures/conv3_pointwise_preact.npy']).stdout.trim()).toBe(pasted('relu6q inspect fixtures/conv3_pointwise_preact.npy'));
+    expect(relu6q(['formats', 'relu6', 'ap_fixed<8,4>']).stdout.trim()).toBe(pasted("relu6q formats relu6 'ap_fixed<8,4>'"));
+  });
+  it('the quick start commands exist', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.scripts.start).toBe('node dist/cli/main.js report');
+    expect(pkg.scripts.test).toMatch(/vitest run/);
+    expect(README).toMatch(/npm ci && npm start/);
+    expect(README).toMatch(/\nnpm test /);
+  });
+});
