@@ -8,7 +8,7 @@ import { parseFormat } from '../../src/format/parseFormat.js';
 import { AtomicFileWriter, assertNotInput } from '../../src/io/atomicFile.js';
 import { DTYPE_NAMES, type NpyData } from '../../src/io/npyDtype.js';
 import { buildNpyHeader } from '../../src/io/npyHeader.js';
-import { openNpy, readNpy, toFloat32, toFloat64 } from '../../src/io/readNpy.js';
+import { openNpy, readNpy, toFloat64 } from '../../src/io/readNpy.js';
 import { DataError, UsageError } from '../../src/errors.js';
 import { Progress, parseInteger, parsePair } from '../run.js';
 import { writeSync } from 'node:fs';
@@ -231,4 +231,3 @@ Examples:
       process.stderr.write(`decoded ${count} ${format.name} codes → ${flags.output} (float32)\n`);
     });
 }
-void toFloat32;

@@ -275,7 +275,6 @@ export function encodeFixedTs(values: FloatArray, format: FormatLike, options: E
  * loop per rounding mode so the mode is never tested per element.
  */
 
-type FastRounding = 'nearest-even' | 'floor' | 'ceil' | 'toward-zero';
 
 /** Counts of the current fast run: [inexact, clippedLow, clippedHigh, boundedLow, boundedHigh]. */
 const runCounts = new Float64Array(5);
