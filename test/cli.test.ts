@@ -287,6 +287,9 @@ describe('relu6q plot and report --html', () => {
     expect(s.stdout).toMatch(/relu3 in UQ2\.6: quantized staircase/);
     const h = relu6q(['plot', '--histogram', FIXTURE, '--scheme', 'relu6:uq4.4']);
     expect(h.stdout).toMatch(/UQ4\.4 max \(15\.9375\)/);
+    const w = relu6q(['plot', '--sweep', FIXTURE, '--bits', '6']);
+    expect(w.status, w.stderr).toBe(0);
+    expect(w.stdout).toMatch(/6-bit splits UQm\.n: SQNR vs float32 ReLU/);
   });
   it('bad plot requests are one-line usage errors', () => {
     expect(relu6q(['plot']).stderr).toMatch(/give activations to plot, or --quantized/);
