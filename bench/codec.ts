@@ -46,6 +46,7 @@ export function benchCodec(n: number, numpy: Record<string, number> | null): Ben
       { name: 'naive Math.round loop', units: n, run: () => naiveEncode(x, codes), baseline: true },
       { name: 'encodeFixed (default: WebAssembly SIMD)', units: n, run: () => encodeFixed(x, 'UQ3.5', { out: codes }) },
       { name: 'encodeFixed relu6 preset (wasm, bound [0,6])', units: n, run: () => encodeFixed(x, 'relu6', { out: codes }) },
+      { name: 'encodeFixed codes only (wasm, counts: false)', units: n, run: () => encodeFixed(x, 'UQ3.5', { out: codes, counts: false }) },
       { name: 'encodeFixedTs (TypeScript fast path)', units: n, run: () => encodeFixedTs(x, 'UQ3.5', { out: codes }) },
       { name: 'encodeFixedReference (per element)', units: n, run: () => ts(() => encodeFixedReference(x, 'UQ3.5', { out: codes })) },
       { name: 'numpy clip(rint(x*32)).astype(uint8)', units: n, externalMs: numpy?.['encode'] ?? null },

@@ -51,6 +51,19 @@ describe.skipIf(!wasmAvailable())('encodeFixed: WebAssembly === reference', () =
     const b = encodeFixedReference(x, format, opts);
     expect(Array.from(a.codes)).toEqual(Array.from(b.codes));
     expect(a.counts).toEqual(b.counts);
+    // Codes only (counts: false): the same codes from the lean kernel.
+    const c = encodeFixed(x, format, { ...opts, counts: false });
+    expect(Array.from(c.codes)).toEqual(Array.from(b.codes));
+  });
+
+  it('counts: false skips counting in wasm and says so; NaN still raises', () => {
+    const x = Float32Array.from({ length: 64 }, (_, i) => i / 9);
+    const r = encodeFixed(x, 'relu6', { counts: false });
+    expect(r.countsComputed).toBe(false);
+    expect(Number.isNaN(r.counts.inexact)).toBe(true);
+    expect(encodeFixed(x, 'relu6').countsComputed).toBe(true);
+    x[40] = NaN;
+    expect(() => encodeFixed(x, 'relu6', { counts: false })).toThrow(/NaN at index 40/);
   });
 
   it('large arrays across chunk boundaries, with and without specials', () => {

@@ -22,6 +22,12 @@ export interface EncodeOptions {
   indexOffset?: number;
   /** Preallocated output (the format's code array type, same length). */
   out?: CodeArray;
+  /**
+   * Set false when only the codes are needed: the WebAssembly path then skips the per-element
+   * counting (about 2x faster) and returns `countsComputed: false` with every count NaN. Codes,
+   * and errors for NaN (nan: 'error') or overflow ('error'), are unchanged.
+   */
+  counts?: boolean;
 }
 
 /** What happened while encoding. Every element is counted in at most one of nan/posInf/negInf. */
@@ -43,6 +49,8 @@ export interface EncodeCounts {
 export interface EncodeResult {
   codes: CodeArray;
   counts: EncodeCounts;
+  /** False only when `counts: false` let the encoder skip counting (the counts are then NaN). */
+  countsComputed: boolean;
   format: FixedFormat;
   rounding: RoundingMode;
   overflow: OverflowMode;
@@ -193,7 +201,7 @@ export function encodeFixedReference(values: FloatArray, format: FormatLike, opt
   const codes = outputArray(p.format, values.length, options.out);
   const counts = emptyCounts();
   for (let i = 0; i < values.length; i++) codes[i] = encodeElement(values[i]!, i, p, counts);
-  return { codes, counts, format: p.format, rounding: p.rounding, overflow: p.overflow };
+  return { codes, counts, countsComputed: true, format: p.format, rounding: p.rounding, overflow: p.overflow };
 }
 
 function outputArray(format: FixedFormat, length: number, out: CodeArray | undefined): CodeArray {
@@ -218,7 +226,7 @@ const FAST_LIMIT = 1073741824; // 2^30
  * Paths, all equal to encodeFixedReference bit for bit (tests hold them so):
  *  1. WebAssembly SIMD (src/wasm, assembly/kernels.ts) for float32 input and every
  *     rounding mode but stochastic, with saturate (no bound or a grid-aligned one) or
- *     wrap; chunks holding NaN, ±Inf or |x·2^n| >= 2^30 fall back to 2.
+ *     wrap; chunks holding NaN, ±Inf or |x·2^n| >= 2^22 fall back to 2.
  *  2. TypeScript fast loops (encodeFixedTs) for saturate with nearest-even, floor,
  *     ceil or toward-zero.
  *  3. The reference, element by element, for everything else.
@@ -234,12 +242,17 @@ export function encodeFixed(values: FloatArray, format: FormatLike, options: Enc
     const r = encodeFixedTs(values.subarray(s, e), p.format, { ...options, rounding: p.rounding, overflow: p.overflow, nan: p.nan, bound: p.hasBound ? [p.lo, p.hi] : null, indexOffset: p.indexOffset + s, out: codes.subarray(s, e) });
     addCounts(counts, r.counts);
   };
+  const withCounts = options.counts !== false;
   for (let s = 0; s < whole; s += WASM_CHUNK) {
     const e = Math.min(whole, s + WASM_CHUNK);
-    if (!encodeRangeWasm(values as Float32Array, codes, s, e - s, p, counts)) ts(s, e);
+    if (!encodeRangeWasm(values as Float32Array, codes, s, e - s, p, counts, withCounts)) ts(s, e);
   }
   if (whole < n) ts(whole, n);
-  return { codes, counts, format: p.format, rounding: p.rounding, overflow: p.overflow };
+  if (!withCounts) {
+    for (const key of Object.keys(counts) as (keyof EncodeCounts)[]) counts[key] = NaN;
+    return { codes, counts, countsComputed: false, format: p.format, rounding: p.rounding, overflow: p.overflow };
+  }
+  return { codes, counts, countsComputed: true, format: p.format, rounding: p.rounding, overflow: p.overflow };
 }
 
 /**
@@ -262,10 +275,10 @@ export function encodeFixedTs(values: FloatArray, format: FormatLike, options: E
   if (p.overflow !== 'saturate' || !fastMode || !boundOnGrid) {
     const counts = emptyCounts();
     for (let i = 0; i < values.length; i++) codes[i] = encodeElement(values[i]!, i, p, counts);
-    return { codes, counts, format: p.format, rounding: p.rounding, overflow: p.overflow };
+    return { codes, counts, countsComputed: true, format: p.format, rounding: p.rounding, overflow: p.overflow };
   }
   const counts = p.hasBound ? encodeSaturateBounded(values, codes, p) : encodeSaturate(values, codes, p);
-  return { codes, counts, format: p.format, rounding: p.rounding, overflow: p.overflow };
+  return { codes, counts, countsComputed: true, format: p.format, rounding: p.rounding, overflow: p.overflow };
 }
 
 /*

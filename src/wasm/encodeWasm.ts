@@ -37,10 +37,10 @@ export function wasmEncodeEligible(values: unknown, p: EncodePlan): boolean {
 
 /**
  * Encode values[start, start + count) with the SIMD kernel into codes (same range), adding
- * to `counts`. Returns false (and leaves codes/counts untouched) when a lane was "bad":
- * the caller then encodes that range in TypeScript. `count` is a multiple of 16.
+ * to `counts`. Returns false (and leaves counts untouched) when a lane was "bad" (|x·2^n| >= 2^22,
+ * NaN, ±Inf): the caller then encodes that range in TypeScript. `count` is a multiple of 16.
  */
-export function encodeRangeWasm(values: Float32Array, codes: CodeArray, start: number, count: number, p: EncodePlan, counts: EncodeCounts): boolean {
+export function encodeRangeWasm(values: Float32Array, codes: CodeArray, start: number, count: number, p: EncodePlan, counts: EncodeCounts, withCounts = true): boolean {
   const k = wasm()!;
   const outBytes = p.format.bits <= 8 ? 1 : 2;
   const inPtr = SCRATCH_BASE;
@@ -49,9 +49,18 @@ export function encodeRangeWasm(values: Float32Array, codes: CodeArray, start: n
   new Float32Array(buf, inPtr, count).set(values.subarray(start, start + count));
   const loS = p.hasBound ? p.lo * p.scale : 0;
   const hiS = p.hasBound ? p.hi * p.scale : 0;
-  k.encodeF32(inPtr, outPtr, count, outBytes, p.format.signed ? 1 : 0, p.scale, MODE[p.rounding]!, p.overflow === 'wrap' ? 1 : 0, p.format.bits, p.hasBound ? 1 : 0, loS, hiS, p.format.minCode, p.format.maxCode, 0);
+  // variant: 0 saturate, 1 saturate with a bound, 2 wrap, 3 saturate where the format fills its code
+  // type, so the saturating narrows clamp by themselves (assembly/encodeVariants.ts)
+  const fullRange = p.format.bits === 8 * outBytes;
+  const variant = p.overflow === 'wrap' ? 2 : p.hasBound ? 1 : fullRange && !withCounts ? 3 : 0;
+  const kernel = k[`enc_${MODE[p.rounding]!}_${variant}_${outBytes}_${p.format.signed ? 1 : 0}_${withCounts ? 1 : 0}`];
+  kernel(inPtr, outPtr, count, p.scale, p.format.bits, loS, hiS, p.format.minCode, p.format.maxCode, 0);
   const c = new Int32Array(k.memory.buffer, 0, 6);
   if (c[5] !== 0) return false;
+  if (!withCounts) {
+    copyOut(codes, k.memory.buffer, outPtr, start, count, outBytes, p.format.signed);
+    return true;
+  }
   counts.inexact += c[0]!;
   counts.clippedLow += c[1]!;
   counts.clippedHigh += c[2]!;
@@ -62,11 +71,14 @@ export function encodeRangeWasm(values: Float32Array, codes: CodeArray, start: n
     if (loS < p.format.minCode) counts.clippedLow += c[3]!;
     if (hiS > p.format.maxCode) counts.clippedHigh += c[4]!;
   }
-  const mem = k.memory.buffer;
-  if (outBytes === 1) {
-    (codes as Uint8Array | Int8Array).set(p.format.signed ? new Int8Array(mem, outPtr, count) : new Uint8Array(mem, outPtr, count), start);
-  } else {
-    (codes as Uint16Array | Int16Array).set(p.format.signed ? new Int16Array(mem, outPtr, count) : new Uint16Array(mem, outPtr, count), start);
-  }
+  copyOut(codes, k.memory.buffer, outPtr, start, count, outBytes, p.format.signed);
   return true;
+}
+
+function copyOut(codes: CodeArray, mem: ArrayBuffer, outPtr: number, start: number, count: number, outBytes: number, signed: boolean): void {
+  if (outBytes === 1) {
+    (codes as Uint8Array | Int8Array).set(signed ? new Int8Array(mem, outPtr, count) : new Uint8Array(mem, outPtr, count), start);
+  } else {
+    (codes as Uint16Array | Int16Array).set(signed ? new Int16Array(mem, outPtr, count) : new Uint16Array(mem, outPtr, count), start);
+  }
 }

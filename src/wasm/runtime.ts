@@ -21,9 +21,12 @@ interface WasmApi {
 }
 const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
+/** An encoder specialisation, exported as enc_<mode>_<variant>_<outBytes>_<signed>_<counts>. */
+export type EncodeKernel = (inPtr: number, outPtr: number, n: number, scale: number, bits: number, loS: number, hiS: number, minCode: number, maxCode: number, countsPtr: number) => void;
+
 export interface Kernels {
   memory: WasmMemory;
-  encodeF32(inPtr: number, outPtr: number, n: number, outBytes: number, signed: number, scale: number, mode: number, wrap: number, bits: number, hasBound: number, loS: number, hiS: number, minCode: number, maxCode: number, countsPtr: number): void;
+  [encoder: `enc_${number}_${number}_${number}_${number}_${number}`]: EncodeKernel;
   decode8(inPtr: number, outPtr: number, n: number, signed: number, step: number): void;
   clamp8(ptr: number, n: number, signed: number, lo: number, hi: number): void;
   widen8to16(inPtr: number, outPtr: number, n: number, signed: number): void;
