@@ -26,6 +26,14 @@ describe('README output is real', () => {
     expect(relu6q(['inspect', 'fixtures/conv3_pointwise_preact.npy']).stdout.trim()).toBe(pasted('relu6q inspect fixtures/conv3_pointwise_preact.npy'));
     expect(relu6q(['formats', 'relu6', 'ap_fixed<8,4>']).stdout.trim()).toBe(pasted("relu6q formats relu6 'ap_fixed<8,4>'"));
   });
+  it('the library example prints what the README says', async () => {
+    const m = await import('../src/index.js');
+    const x = m.toFloat32(m.readNpy(join(ROOT, 'fixtures/conv3_pointwise_preact.npy')).data);
+    const { counts } = m.encodeFixed(x, 'relu6');
+    expect(`${counts.boundedHigh} ${counts.inexact} ${m.parseFormat('relu6').step}`).toBe('1474 64096 0.03125');
+    expect(README).toContain('// 1474 64096 0.03125');
+    expect(Array.from(m.encodeFixed(Float32Array.of(2.5, -2.5), 'Q7.0', { rounding: 'nearest-away' }).codes)).toEqual([3, -3]);
+  });
   it('the quick start commands exist', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     expect(pkg.scripts.start).toBe('node dist/cli/main.js report');
