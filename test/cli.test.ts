@@ -307,3 +307,14 @@ describe('relu6q plot and report --html', () => {
     expect(html.match(/<figure>/g)).toHaveLength(4); // histogram, sweep, two staircases
   });
 });
+
+describe('paths that are directories', () => {
+  it('a directory as input or output is a one-line error', () => {
+    const a = relu6q(['inspect', dir]);
+    expect(a.status).toBe(1);
+    expect(a.stderr).toMatch(/: is a directory/);
+    const b = relu6q(['encode', FIXTURE, '-o', dir, '-f', 'relu6']);
+    expect(b.status).toBe(1);
+    expect(b.stderr).toMatch(/is a directory; give a file name/);
+  });
+});

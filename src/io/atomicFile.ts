@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, openSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DataError, UsageError } from '../errors.js';
 
@@ -36,6 +36,7 @@ export class AtomicFileWriter {
     installExitHook();
     const dir = dirname(resolve(path));
     if (!existsSync(dir)) throw new DataError(`${path}: directory ${dir} does not exist`);
+    if (existsSync(path) && statSync(path).isDirectory()) throw new DataError(`${path}: is a directory; give a file name`);
     this.temp = join(dir, `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
     try {
       this.fd = openSync(this.temp, 'wx');

@@ -16,12 +16,18 @@ export class RandomAccessFile {
     } catch (e) {
       throw new DataError(`${path}: cannot open (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
+    let st;
     try {
-      this.size = fstatSync(this.fd).size;
+      st = fstatSync(this.fd);
     } catch (e) {
       closeSync(this.fd);
       throw new DataError(`${path}: cannot read (${(e as Error).message})`);
     }
+    if (!st.isFile()) {
+      closeSync(this.fd);
+      throw new DataError(`${path}: is ${st.isDirectory() ? 'a directory' : 'not a regular file'}`);
+    }
+    this.size = st.size;
   }
 
   /** `length` bytes from `position`. */
