@@ -383,9 +383,10 @@ export function requantRows(
     for (let o = 0; o < O; o++) {
       const oo = <usize>o << 2;
       const a = load<i32>(accRow + oo) + rowTerm + load<i32>(colTermPtr + oo);
-      let y = zp + mbqm(a, load<i32>(multPtr + oo), load<i32>(shiftPtr + oo), single);
-      y = y < lo ? lo : y > hi ? hi : y;
-      store<u8>(outRow + <usize>o, <u8>y);
+      // clamp(q + zp, lo, hi) as clamp(q, lo − zp, hi − zp) + zp: no int32 wrap (as the reference).
+      let q = mbqm(a, load<i32>(multPtr + oo), load<i32>(shiftPtr + oo), single);
+      q = q < lo - zp ? lo - zp : q > hi - zp ? hi - zp : q;
+      store<u8>(outRow + <usize>o, <u8>(q + zp));
     }
   }
 }
@@ -413,8 +414,9 @@ export function requantCodes(
     let x: i32;
     if (inBytes == 1) x = inSigned ? <i32>load<i8>(inPtr + <usize>i) : <i32>load<u8>(inPtr + <usize>i);
     else x = inSigned ? <i32>load<i16>(inPtr + (<usize>i << 1)) : <i32>load<u16>(inPtr + (<usize>i << 1));
-    let y = zout + mbqm(x - zin, m, s, single);
-    y = y < lo ? lo : y > hi ? hi : y;
+    let q = mbqm(x - zin, m, s, single);
+    q = q < lo - zout ? lo - zout : q > hi - zout ? hi - zout : q;
+    const y = q + zout;
     if (outBytes == 1) store<u8>(outPtr + <usize>i, <u8>y);
     else store<u16>(outPtr + (<usize>i << 1), <u16>y);
   }
@@ -423,4 +425,67 @@ export function requantCodes(
 // Table lookup for 8-bit codes: out[i] = table[in[i] ^ flip] (flip 0x80 maps int8 codes to table rows).
 export function lut8(inPtr: usize, n: i32, tablePtr: usize, flip: i32, outPtr: usize): void {
   for (let i = 0; i < n; i++) store<u8>(outPtr + <usize>i, load<u8>(tablePtr + <usize>(load<u8>(inPtr + <usize>i) ^ flip)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// requantRows when every output channel has the same shift (double rounding, TFLite's default):
+// four outputs per step. SRDHM in i64 lanes: v = a·m + nudge, truncated toward zero by
+// (v + ((v >> 63) & (2^31 − 1))) >> 31; the one saturating case (a = m = INT32_MIN) is patched;
+// RDPOT with the common exponent. Per-channel multipliers are loaded four at a time.
+export function requantRowsUniformShift(
+  accPtr: usize, rows: i32, O: i32, accStride: i32, rowTermPtr: usize, colTermPtr: usize,
+  multPtr: usize, shift: i32, zp: i32, lo: i32, hi: i32, outPtr: usize, outStride: i32,
+): void {
+  const left = shift > 0 ? shift : 0;
+  const right = shift > 0 ? 0 : -shift;
+  const mask = (1 << right) - 1;
+  const vmask = i32x4.splat(mask);
+  const vhalf = i32x4.splat(mask >> 1);
+  const nudgePos = i64x2.splat(1 << 30);
+  const nudgeNeg = i64x2.splat(1 - (1 << 30));
+  const low31 = i64x2.splat((<i64>1 << 31) - 1);
+  const vzp = i32x4.splat(zp);
+  // clamp(q + zp, lo, hi) computed as clamp(q, lo − zp, hi − zp) + zp, which cannot wrap in int32
+  // (the TypeScript reference adds the zero point without wrapping).
+  const vlo = i32x4.splat(lo - zp);
+  const vhi = i32x4.splat(hi - zp);
+  const vmin = i32x4.splat(i32.MIN_VALUE);
+  const vmax = i32x4.splat(i32.MAX_VALUE);
+  const O4 = O & ~3;
+  for (let r = 0; r < rows; r++) {
+    const rowTerm = i32x4.splat(load<i32>(rowTermPtr + (<usize>r << 2)));
+    const accRow = accPtr + (<usize>(r * accStride) << 2);
+    const outRow = outPtr + <usize>(r * outStride);
+    for (let o = 0; o < O4; o += 4) {
+      const oo = <usize>o << 2;
+      let a = i32x4.add(i32x4.add(v128.load(accRow + oo), rowTerm), v128.load(colTermPtr + oo));
+      a = i32x4.shl(a, left);
+      const m = v128.load(multPtr + oo);
+      const p0 = i64x2.extmul_low_i32x4_s(a, m);
+      const p1 = i64x2.extmul_high_i32x4_s(a, m);
+      const v0 = i64x2.add(p0, v128.bitselect(nudgeNeg, nudgePos, i64x2.lt_s(p0, i64x2.splat(0))));
+      const v1 = i64x2.add(p1, v128.bitselect(nudgeNeg, nudgePos, i64x2.lt_s(p1, i64x2.splat(0))));
+      const q0 = i64x2.shr_s(i64x2.add(v0, v128.and(i64x2.shr_s(v0, 63), low31)), 31);
+      const q1 = i64x2.shr_s(i64x2.add(v1, v128.and(i64x2.shr_s(v1, 63), low31)), 31);
+      // low 32 bits of each i64 lane → one i32x4
+      let q = i8x16.shuffle(q0, q1, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+      const sat = v128.and(i32x4.eq(a, vmin), i32x4.eq(m, vmin));
+      q = v128.bitselect(vmax, q, sat);
+      if (right > 0) {
+        const rem = v128.and(q, vmask);
+        const thr = i32x4.sub(vhalf, i32x4.shr_s(q, 31));
+        q = i32x4.sub(i32x4.shr_s(q, right), i32x4.gt_s(rem, thr));
+      }
+      const y = i32x4.add(i32x4.min_s(i32x4.max_s(q, vlo), vhi), vzp);
+      // The low byte of each lane (int8 or uint8 output alike).
+      v128.store32_lane(outRow + <usize>o, i8x16.shuffle(y, y, 0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12), 0);
+    }
+    for (let o = O4; o < O; o++) {
+      const oo = <usize>o << 2;
+      const a = load<i32>(accRow + oo) + load<i32>(rowTermPtr + (<usize>r << 2)) + load<i32>(colTermPtr + oo);
+      let q = mbqm(a, load<i32>(multPtr + oo), shift, 0);
+      q = q < lo - zp ? lo - zp : q > hi - zp ? hi - zp : q;
+      store<u8>(outRow + <usize>o, <u8>(q + zp));
+    }
+  }
 }

@@ -160,6 +160,28 @@ describe.skipIf(!wasmAvailable())('other kernels: WebAssembly === TypeScript', (
     },
   );
 
+  fcTest.prop(
+    [fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 37 }), fc.integer({ min: -31, max: 30 }), fc.boolean(), fc.integer({ min: 0, max: 2 ** 31 - 1 })],
+    { numRuns: 150 },
+  )('denseInt8 with one shift for every channel (the SIMD requantizer), any multipliers, int8/uint8 out', (B, D, O, shift, uintOut, s) => {
+    let seed = s;
+    const r = (n: number) => ((seed = (Math.imul(seed ^ 0x51ed27, 1103515245) + 12345) >>> 0) % n);
+    const mults = Int32Array.from({ length: O }, () => [2 ** 30 + r(2 ** 30), -(2 ** 30) - r(2 ** 30), -2147483648, 2147483647, r(2 ** 31)][r(5)]!);
+    const p = {
+      input: Int8Array.from({ length: B * D }, () => r(256) - 128),
+      inputShape: [B, D] as [number, number],
+      inputZeroPoint: r(256) - 128,
+      weights: Int8Array.from({ length: O * D }, () => r(256) - 128),
+      weightsShape: [O, D] as [number, number],
+      bias: Int32Array.from({ length: O }, () => (r(2) ? r(2 ** 31) : -r(2 ** 31))),
+      outputMultiplier: mults,
+      outputShift: new Int32Array(O).fill(shift),
+      outputZeroPoint: uintOut ? r(256) : r(256) - 128,
+      outputDtype: (uintOut ? 'uint8' : 'int8') as 'uint8' | 'int8',
+    };
+    expect(Array.from(denseInt8(p))).toEqual(Array.from(denseInt8Reference(p)));
+  });
+
   fcTest.prop([fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 }), fc.constantFrom('same' as const, 'valid' as const), fc.boolean(), fc.integer({ min: 0, max: 2 ** 31 - 1 })], { numRuns: 80 })(
     'conv2dInt8 and depthwiseConv2dInt8',
     (H, W, C, K, stride, padding, uint, s) => {

@@ -9,8 +9,23 @@ import { align16, ensureMemory, SCRATCH_BASE, wasm, type Kernels } from './runti
  *   [weights i16][colTerm i32][mult i32][shift i32][rows i16][acc i32][rowTerm i32][out u8]
  */
 
+/**
+ * Requantize a block of accumulators in wasm: the four-wide SIMD kernel when every channel has the
+ * same shift and double rounding is used (TFLite's default build), the scalar i64 kernel otherwise.
+ */
+function requantBlock(plan: LayerPlan, p: Omit<OutputParams, 'colTerms'>, accPtr: number, rows: number, O: number, accStride: number, rowPtr: number, outPtr: number, outStride: number): void {
+  const { k } = plan;
+  if (!p.single && plan.uniformShift !== null) {
+    k.requantRowsUniformShift(accPtr, rows, O, accStride, rowPtr, plan.colPtr, plan.multPtr, plan.uniformShift, p.zeroPoint, p.actMin, p.actMax, outPtr, outStride);
+  } else {
+    k.requantRows(accPtr, rows, O, accStride, rowPtr, plan.colPtr, plan.multPtr, plan.shiftPtr, p.zeroPoint, p.actMin, p.actMax, p.single ? 1 : 0, outPtr, outStride);
+  }
+}
+
 export interface LayerPlan {
   k: Kernels;
+  /** The common shift of every channel, or null when they differ. */
+  uniformShift: number | null;
   O: number;
   Dp: number;
   wPtr: number;
@@ -72,7 +87,8 @@ export function prepareLayerWasm(
     colTerms = p.colTerms(Int32Array.from(new Int32Array(k.memory.buffer, colPtr, O)));
   } else colTerms = p.colTerms;
   new Int32Array(k.memory.buffer, colPtr, O).set(colTerms);
-  return { k, O, Dp, wPtr, colPtr, multPtr, shiftPtr, free };
+  const uniformShift = p.shifts.every((x) => x === p.shifts[0]) ? p.shifts[0]! : null;
+  return { k, O, Dp, wPtr, colPtr, multPtr, shiftPtr, free, uniformShift };
 }
 
 /**
@@ -101,7 +117,7 @@ export function matmulRequant(
     fill(new Int16Array(mem, xPtr, count * Dp), first, count);
     rowTerms(first, count, new Int32Array(mem, rowPtr, count));
     k.matmulI16(xPtr, plan.wPtr, accPtr, count, O, Dp);
-    k.requantRows(accPtr, count, O, O, rowPtr, plan.colPtr, plan.multPtr, plan.shiftPtr, p.zeroPoint, p.actMin, p.actMax, p.single ? 1 : 0, outPtr, O);
+    requantBlock(plan, p, accPtr, count, O, O, rowPtr, outPtr, O);
     new Uint8Array(out.buffer, out.byteOffset + first * O, count * O).set(new Uint8Array(k.memory.buffer, outPtr, count * O));
   }
 }
@@ -142,7 +158,7 @@ export function depthwiseRequant(
   taps.forEach((t, i) => (offs[i] = (t.fy * geometry.dilH * PW + t.fx * geometry.dilW) * Cp));
   new Int32Array(buf, rowPtr, P).fill(0);
   k.depthwiseI16(xPtr, wPtr, accPtr, tPtr, taps.length, OH, OW, geometry.strideH * PW * Cp, geometry.strideW * Cp, Cp, xo);
-  k.requantRows(accPtr, P, C, Cp, rowPtr, plan.colPtr, plan.multPtr, plan.shiftPtr, p.zeroPoint, p.actMin, p.actMax, p.single ? 1 : 0, outPtr, C);
+  requantBlock(plan, p, accPtr, P, C, Cp, rowPtr, outPtr, C);
   new Uint8Array(out.buffer, out.byteOffset + outOffset, P * C).set(new Uint8Array(k.memory.buffer, outPtr, P * C));
 }
 
@@ -190,7 +206,7 @@ export function matmulRequantBytes(
     const mem = k.memory.buffer;
     rowTerms(new Int32Array(mem, sumPtr, count), new Int32Array(mem, rowPtr, count));
     k.matmulI16(xPtr, plan.wPtr, accPtr, count, O, Dp);
-    k.requantRows(accPtr, count, O, O, rowPtr, plan.colPtr, plan.multPtr, plan.shiftPtr, p.zeroPoint, p.actMin, p.actMax, p.single ? 1 : 0, outPtr, O);
+    requantBlock(plan, p, accPtr, count, O, O, rowPtr, outPtr, O);
     new Uint8Array(out.buffer, out.byteOffset + first * O, count * O).set(new Uint8Array(k.memory.buffer, outPtr, count * O));
   }
 }

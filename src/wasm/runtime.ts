@@ -35,6 +35,7 @@ export interface Kernels {
   requantCodes(inPtr: number, n: number, inBytes: number, inSigned: number, zin: number, m: number, s: number, single: number, zout: number, lo: number, hi: number, outPtr: number, outBytes: number): void;
   lut8(inPtr: number, n: number, tablePtr: number, flip: number, outPtr: number): void;
   rowSumsI16(mPtr: number, rows: number, Dp: number, outPtr: number): void;
+  requantRowsUniformShift(accPtr: number, rows: number, O: number, accStride: number, rowTermPtr: number, colTermPtr: number, multPtr: number, shift: number, zp: number, lo: number, hi: number, outPtr: number, outStride: number): void;
   requantRows(accPtr: number, rows: number, O: number, accStride: number, rowTermPtr: number, colTermPtr: number, multPtr: number, shiftPtr: number, zp: number, lo: number, hi: number, single: number, outPtr: number, outStride: number): void;
 }
 
