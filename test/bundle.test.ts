@@ -338,3 +338,24 @@ describe('CLI export / import / inspect', () => {
     expect(relu6q(['import', 'fixtures/conv3_pointwise_preact.npy', '-o', join(dir, 'o2')]).status).toBe(1);
   });
 });
+
+describe('interrupting a long export or encode (Ctrl-C)', () => {
+  it('exits 130 and leaves no output and no temporary files', async () => {
+    const { spawn } = await import('node:child_process');
+    const { ROOT } = await import('./helpers/cli.js');
+    const big = join(dir, 'big-int.npy');
+    writeNpy(big, new Float32Array(30_000_000).fill(1.5), [30_000_000]);
+    const leftovers = () => readdirSync(dir).filter((f) => f.startsWith('int.') || f.startsWith('.int.'));
+    for (const args of [['export', big, '-o', join(dir, 'int.safetensors')], ['encode', big, '-o', join(dir, 'int.npy'), '-f', 'relu6']]) {
+      const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), ...args], { stdio: 'ignore' });
+      const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+      // Interrupt once the work has started: its temporary file or directory exists.
+      const t0 = Date.now();
+      while (!leftovers().length && Date.now() - t0 < 20000) await new Promise((r) => setTimeout(r, 5));
+      expect(leftovers().length, `${args[0]} started`).toBeGreaterThan(0);
+      child.kill('SIGINT');
+      expect(await exited, args[0]).toBe(130);
+      expect(leftovers(), args[0]).toEqual([]);
+    }
+  }, 60000);
+});

@@ -5,7 +5,7 @@ import { parseNanMode, parseOverflow, parseRounding } from '../../src/codec/mode
 import { decodeFixed } from '../../src/codec/decodeFixed.js';
 import { codeDtype, type FixedFormat } from '../../src/format/fixedFormat.js';
 import { parseFormat } from '../../src/format/parseFormat.js';
-import { AtomicFileWriter, assertNotInput } from '../../src/io/atomicFile.js';
+import { AtomicFileWriter, assertNotInput, yieldToEventLoop } from '../../src/io/atomicFile.js';
 import { DTYPE_NAMES, type NpyData } from '../../src/io/npyDtype.js';
 import { buildNpyHeader } from '../../src/io/npyHeader.js';
 import { openNpy, readNpy, toFloat64 } from '../../src/io/readNpy.js';
@@ -102,7 +102,7 @@ Examples:
   relu6q encode x.npy -o codes.npy --format UQ2.6 --activation relu3 --rounding nearest-away
   relu6q encode x.npy -o - --format 'ap_fixed<8,4>' --overflow wrap > codes.npy`,
     )
-    .action((input: string, flags: EncodeFlags) => {
+    .action(async (input: string, flags: EncodeFlags) => {
       const format = parseFormat(flags.format);
       const options: EncodeOptions = {};
       if (flags.rounding !== undefined) options.rounding = parseRounding(flags.rounding);
@@ -112,7 +112,7 @@ Examples:
       if (flags.seed !== undefined) options.seed = parseInteger(flags.seed, '--seed');
       const activation = flags.activation !== undefined ? parseActivation(flags.activation) : null;
       assertNotInput(flags.output, [input]);
-      const result = encodeFile(input, flags.output, format, options, activation);
+      const result = await encodeFile(input, flags.output, format, options, activation);
       const bound = options.bound !== undefined ? options.bound : format.bound;
       process.stderr.write(
         `encoded ${result.count} values to ${format.name}${format.name !== format.spellings.q ? ` (${format.spellings.q})` : ''}` +
@@ -123,14 +123,14 @@ Examples:
     });
 }
 
-/** Stream-encode a .npy file: bounded memory, atomic output. */
-export function encodeFile(
+/** Stream-encode a .npy file: bounded memory, atomic output, interruptible between chunks. */
+export async function encodeFile(
   input: string,
   output: string,
   format: FixedFormat,
   options: EncodeOptions,
   activation: Activation | null,
-): { count: number; counts: EncodeCounts; rounding: string; overflow: string } {
+): Promise<{ count: number; counts: EncodeCounts; rounding: string; overflow: string }> {
   const counts = emptyCounts();
   let out: NpyOutput | null = null;
   const progress = new Progress(`encode ${input}`);
@@ -156,6 +156,7 @@ export function encodeFile(
       out.write(asBytes(r.codes));
       count += values.length;
       progress.update(start + values.length, total);
+      await yieldToEventLoop();
     }
     out?.commit();
   } catch (e) {
@@ -186,7 +187,7 @@ Examples:
   relu6q decode codes.npy -o values.npy --format relu6
   relu6q decode codes.npy -o - --format Q3.4 | python3 -c 'import numpy,sys,io; print(numpy.load(io.BytesIO(sys.stdin.buffer.read())))'`,
     )
-    .action((input: string, flags: DecodeFlags) => {
+    .action(async (input: string, flags: DecodeFlags) => {
       const format = parseFormat(flags.format);
       assertNotInput(flags.output, [input]);
       const reader = openNpy(input);
@@ -216,6 +217,7 @@ Examples:
               out.write(asBytes(decodeFixed(data as Uint8Array, format)));
               count += data.length;
               progress.update(start + data.length, h.size);
+              await yieldToEventLoop();
             }
           }
         } finally {

@@ -1,23 +1,53 @@
-import { closeSync, existsSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DataError, UsageError } from '../errors.js';
 
 const liveTemps = new Set<string>();
+const liveDirs = new Set<string>();
 let exitHookInstalled = false;
+
+function removeLive(): void {
+  for (const t of liveTemps) {
+    try {
+      unlinkSync(t);
+    } catch {
+      /* already gone */
+    }
+  }
+  for (const d of liveDirs) {
+    try {
+      rmSync(d, { recursive: true, force: true });
+    } catch {
+      /* already gone */
+    }
+  }
+}
 
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  // An interrupted write leaves no partial output: remove temp files on exit.
-  process.on('exit', () => {
-    for (const t of liveTemps) {
-      try {
-        unlinkSync(t);
-      } catch {
-        /* already gone */
-      }
-    }
-  });
+  // An interrupted write leaves nothing behind: temporary files and work directories are removed
+  // on exit, and on Ctrl-C / SIGTERM (which would otherwise end the process without 'exit' hooks).
+  process.on('exit', removeLive);
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      removeLive();
+      process.exit(code);
+    });
+  }
+}
+
+/**
+ * Let pending signals (Ctrl-C) run their handlers: long loops that own temporary files await this
+ * between chunks, because Node delivers a signal to its JavaScript handler only from the event loop.
+ */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Remove this temporary directory if the process ends before `release` is called. */
+export function trackTempDir(dir: string): () => void {
+  installExitHook();
+  liveDirs.add(dir);
+  return () => liveDirs.delete(dir);
 }
 
 /**

@@ -14,7 +14,7 @@ import { addCounts, emptyCounts, encodeFixed, type EncodeCounts } from '../codec
 import type { NanMode, OverflowMode, RoundingMode } from '../codec/modes.js';
 import type { CodeArray, FixedFormat } from '../format/fixedFormat.js';
 import { parseFormat } from '../format/parseFormat.js';
-import { AtomicFileWriter } from './atomicFile.js';
+import { AtomicFileWriter, trackTempDir, yieldToEventLoop } from './atomicFile.js';
 import { asTensorSource, type FloatTensorInput } from './floatSources.js';
 import { buildNpyHeader } from './npyHeader.js';
 import { writeNpz } from './npz.js';
@@ -109,6 +109,7 @@ export async function exportBundle(inputs: FloatTensorInput[], output: string, o
   if (existsSync(output) && !o.force) throw new UsageError(`${output} exists; pass --force to overwrite it`);
   if (!existsSync(dirname(resolve(output)))) throw new DataError(`${output}: directory ${dirname(resolve(output))} does not exist`);
   const work = await mkdtemp(join(dirname(resolve(output)), `.${basename(output)}.work-`));
+  const untrack = trackTempDir(work);
   const dataPath = join(work, 'data.bin');
   try {
     const fd = openSync(dataPath, 'w');
@@ -138,6 +139,7 @@ export async function exportBundle(inputs: FloatTensorInput[], output: string, o
           writeAll(fd, stored);
           bytes += stored.length;
           o.onProgress?.(start + values.length, t.size, `export ${t.name}`);
+          await yieldToEventLoop();
         }
         const m = acc.result();
         const record: TensorRecord = {
@@ -208,6 +210,7 @@ export async function exportBundle(inputs: FloatTensorInput[], output: string, o
     return { output, tensors, float32Bytes, codeBytes: tensors.reduce((a, t) => a + t.bytes, 0), fileBytes, compressedBytes };
   } finally {
     await rm(work, { recursive: true, force: true });
+    untrack();
   }
 }
 
@@ -219,17 +222,23 @@ export async function openBundle(path: string): Promise<{ reader: SafetensorsRea
   if (!existsSync(path)) throw new DataError(`${path}: cannot open (ENOENT)`);
   if (!gz && !br) return { reader: new SafetensorsReader(path), cleanup: async () => {} };
   const work = await mkdtemp(join(tmpdir(), 'relu6q-import-'));
+  const untrack = trackTempDir(work);
   const plain = join(work, 'bundle.safetensors');
   try {
     await pipeline(createReadStream(path), gz ? createGunzip() : createBrotliDecompress(), createWriteStream(plain));
   } catch (e) {
     await rm(work, { recursive: true, force: true });
+    untrack();
     throw new DataError(`${path}: does not decompress as ${gz ? 'gzip' : 'brotli'} (${(e as Error).message})`);
   }
-  try {
-    return { reader: new SafetensorsReader(plain), cleanup: () => rm(work, { recursive: true, force: true }) };
-  } catch (e) {
+  const cleanup = async () => {
     await rm(work, { recursive: true, force: true });
+    untrack();
+  };
+  try {
+    return { reader: new SafetensorsReader(plain), cleanup };
+  } catch (e) {
+    await cleanup();
     throw e;
   }
 }
@@ -335,7 +344,7 @@ export async function importBundle(path: string, output: string, o: ImportOption
     if (new Set(targets).size !== targets.length) throw new UsageError('two tensor names map to the same file name; import them with --tensor one at a time or to an .npz');
     if (!o.force) for (const t of targets) if (existsSync(t)) throw new UsageError(`${t} exists; pass --force to overwrite it`);
     const written: string[] = [];
-    records.forEach(([e, rec], i) => {
+    for (const [i, [e, rec]] of records.entries()) {
       const f = parseFormat(rec.format);
       const w = new AtomicFileWriter(targets[i]!);
       try {
@@ -344,6 +353,7 @@ export async function importBundle(path: string, output: string, o: ImportOption
           const v = decodeFixed(codes, f);
           w.write(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
           o.onProgress?.(start + codes.length, rec.count, `import ${e.name}`);
+          await yieldToEventLoop();
         }
         w.commit();
       } catch (err) {
@@ -351,7 +361,7 @@ export async function importBundle(path: string, output: string, o: ImportOption
         throw err;
       }
       written.push(targets[i]!);
-    });
+    }
     return { written, tensors: records.map(([e]) => e.name) };
   } finally {
     reader.close();
