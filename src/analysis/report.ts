@@ -120,13 +120,18 @@ function firstPass(src: TensorSource, perChannel: boolean, onProgress?: ReportOp
   return { stats: stats.result(), reluMax, channelMax };
 }
 
-/** ReLU of the finite values; NaN marks elements excluded from the metrics (NaN, ±Inf input). */
-function reluReference(x: Float32Array, out: Float32Array): Float32Array {
+/** ReLU of the finite values; NaN marks elements excluded from the metrics (NaN, ±Inf input). Returns how many. */
+function reluReference(x: Float32Array, out: Float32Array): number {
+  let excluded = 0;
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
-    out[i] = v - v === 0 ? (v > 0 ? v : 0) : NaN;
+    if (v - v === 0) out[i] = v > 0 ? v : 0;
+    else {
+      out[i] = NaN;
+      excluded++;
+    }
   }
-  return out;
+  return excluded;
 }
 
 /** Calibrate the amax of ReLU(x) on a source. */
@@ -159,30 +164,41 @@ function stateFor(scheme: Scheme, amax: number, channels: number | null): Scheme
   return { ...base, top: fixedTop(scheme), lo, step: scheme.format.step, scale: NaN, amax: NaN };
 }
 
+/** f(x) into `out`: plain clamp loops for the ReLU family (the common case), f per element otherwise. */
+function activationInto(a: Scheme['activation'], x: Float32Array, out: Float32Array): void {
+  const hi = a.name === 'relu' ? Infinity : a.bound && (a.name === 'relu6' || a.name === 'relu3' || a.name === 'reluN') ? a.bound[1] : null;
+  if (hi === null) {
+    for (let i = 0; i < x.length; i++) out[i] = a.f(x[i]!);
+    return;
+  }
+  // Same results as relu/reluN: NaN stays NaN, -0 and negatives become 0.
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    out[i] = v > 0 ? (v < hi ? v : hi) : v !== v ? v : 0;
+  }
+}
+
 /** Quantize-dequantize one chunk through a scheme; `own` receives the scheme's float activation clipped to its range. */
 function runScheme(st: SchemeState, x: Float32Array, ref: Float32Array, start: number, q: Float32Array, own: Float32Array): void {
   const s = st.scheme;
   if (s.kind === 'float') {
-    for (let i = 0; i < x.length; i++) q[i] = s.activation.f(x[i]!);
+    activationInto(s.activation, x, q);
     own.set(q);
     return;
   }
   if (s.kind === 'affine') {
-    for (let i = 0; i < x.length; i++) {
-      const r = ref[i]!;
-      own[i] = r > st.top ? st.top : r;
-    }
+    const top = st.top;
+    for (let i = 0; i < x.length; i++) own[i] = Math.min(ref[i]!, top); // NaN stays NaN
     const codes = quantizeAffine(ref, { scale: st.scale, zeroPoint: 0, dtype: 'uint8', nan: 'zero' });
     q.set(dequantizeAffine(codes, { scale: st.scale, zeroPoint: 0 }));
     return;
   }
-  for (let i = 0; i < x.length; i++) own[i] = s.activation.f(x[i]!);
+  activationInto(s.activation, x, own);
   const { codes } = encodeFixed(own, s.format, { rounding: s.rounding, nan: 'zero', bound: null, indexOffset: start });
   decodeFixed(codes, s.format, q);
-  for (let i = 0; i < own.length; i++) {
-    const v = own[i]!;
-    own[i] = v > st.top ? st.top : v < st.lo ? st.lo : v;
-  }
+  const top = st.top;
+  const lo = st.lo;
+  for (let i = 0; i < own.length; i++) own[i] = Math.min(Math.max(own[i]!, lo), top); // NaN stays NaN
 }
 
 function schemeResult(st: SchemeState, count: number): SchemeResult {
@@ -251,11 +267,11 @@ function reportOne(src: TensorSource, o: ReportOptions, calibratedAmax: number |
       q = new Float32Array(values.length);
       own = new Float32Array(values.length);
     }
-    reluReference(values, ref);
+    const excluded = reluReference(values, ref);
     for (const st of states) {
       runScheme(st, values, ref, start, q, own);
       // Excluded elements (NaN in ref) are skipped by both accumulators.
-      for (let i = 0; i < own.length; i++) if (ref[i] !== ref[i]) own[i] = NaN;
+      if (excluded) for (let i = 0; i < own.length; i++) if (ref[i] !== ref[i]) own[i] = NaN;
       st.vsRelu.add(ref, q, st.top, start);
       st.vsOwn.add(own, q, Infinity, start);
       if (st.step > 0) {
@@ -263,7 +279,7 @@ function reportOne(src: TensorSource, o: ReportOptions, calibratedAmax: number |
         let off = 0;
         for (let i = 0; i < own.length; i++) {
           const u = own[i]! * inv;
-          if (u - Math.floor(u) !== 0 && u === u) off++;
+          off += +(u - Math.floor(u) > 0); // NaN compares false: excluded elements never count
         }
         st.offGrid += off;
       }

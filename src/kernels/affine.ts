@@ -164,21 +164,27 @@ export function quantizeAffine(values: Float32Array | Float64Array | readonly nu
     throw new UsageError(`quantizeAffine rounding must be nearest-even or nearest-away, got '${options.rounding}'`);
   }
   const out = allocateDtype(dtype, n);
-  for (let i = 0; i < n; i++) {
-    const c = Math.floor(i / plan.inner) % plan.dim;
-    const x = values[i]!;
+  // Walk the tensor in runs that share one scale and zero point (the whole tensor when per
+  // tensor), so no index arithmetic happens per element.
+  const nanZero = options.nan === 'zero';
+  for (let start = 0, c = 0; start < n; start += plan.inner, c = (c + 1) % plan.dim) {
+    const end = Math.min(n, start + plan.inner);
     const zp = plan.zeroPoints[c]!;
-    if (x !== x) {
-      if (options.nan === 'zero') {
-        out[i] = zp;
-        continue;
+    const scale = plan.scales[c]!;
+    for (let i = start; i < end; i++) {
+      const x = values[i]!;
+      if (x !== x) {
+        if (nanZero) {
+          out[i] = zp;
+          continue;
+        }
+        throw new DataError(`NaN at index ${i} cannot be quantized`);
       }
-      throw new DataError(`NaN at index ${i} cannot be quantized`);
+      const v = Math.fround(Math.fround(x) / scale);
+      let q = v - v === 0 ? (away ? roundHalfAway(v) : roundHalfEven(v)) + zp : v;
+      q = q < qmin ? qmin : q > qmax ? qmax : q;
+      out[i] = q;
     }
-    const v = Math.fround(Math.fround(x) / plan.scales[c]!);
-    let q = Number.isFinite(v) ? (away ? roundHalfAway(v) : roundHalfEven(v)) + zp : v;
-    q = q < qmin ? qmin : q > qmax ? qmax : q;
-    out[i] = q;
   }
   return out;
 }
