@@ -1,9 +1,10 @@
-// npm run bench [-- --quick] [-- --only codec|kernels|report]: side-by-side throughput, ratios measured in one run.
+// npm run bench [-- --quick] [-- --only codec|kernels|report] [-- --peers]: side-by-side throughput, ratios measured in one run.
 import { buildReport, defaultSchemes, npyTensorSource, setBackend, wasmAvailable } from '../src/index.js';
 import { benchCodec } from './codec.js';
 import { benchGroup } from './harness.js';
 import { benchKernels } from './kernels.js';
 import { numpyTimings } from './numpy.js';
+import { benchPeers } from './peers.js';
 
 const quick = process.argv.includes('--quick');
 const onlyIdx = process.argv.indexOf('--only');
@@ -34,3 +35,4 @@ if (!only || only === 'report') {
     { name: 'default (WebAssembly encode/decode)', units: 262144, run },
   ]);
 }
+if (process.argv.includes('--peers')) await benchPeers(n);
