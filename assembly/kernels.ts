@@ -489,3 +489,57 @@ export function requantRowsUniformShift(
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// One-pass error sums of the report (src/analysis/errorMetrics.ts) in f64x2 lanes. Elements whose
+// reference is not finite are skipped. Output (f64 at outPtr): [count, sumSqClip, sumSqRound,
+// sumAbs, sumRefSq, sumQSq, sumRefQ, clipCount, maxAbs, maxAbsIndex]; the maximum keeps its first
+// index. n a multiple of 4.
+export function errorSums(refPtr: usize, qPtr: usize, n: i32, top: f64, outPtr: usize): void {
+  const vtop = f64x2.splat(top);
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  let cnt = zero, sClip = zero, sRound = zero, sAbs = zero, sRR = zero, sQQ = zero, sRQ = zero, cClip = zero;
+  let mx = f64x2.splat(-1), mi = f64x2.splat(-1);
+  for (let i = 0; i < n; i += 4) {
+    const r4 = v128.load(refPtr + (<usize>i << 2));
+    const q4 = v128.load(qPtr + (<usize>i << 2));
+    for (let h = 0; h < 2; h++) {
+      const r = h == 0 ? f64x2.promote_low_f32x4(r4) : f64x2.promote_low_f32x4(i8x16.shuffle(r4, r4, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+      const q = h == 0 ? f64x2.promote_low_f32x4(q4) : f64x2.promote_low_f32x4(i8x16.shuffle(q4, q4, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+      const finite = f64x2.eq(f64x2.sub(r, r), zero);
+      const rr = v128.and(r, finite);
+      const qq = v128.and(q, finite);
+      const e = f64x2.sub(qq, rr);
+      const e2 = f64x2.mul(e, e);
+      const a = f64x2.abs(e);
+      const clip = v128.and(f64x2.gt(rr, vtop), finite);
+      cnt = f64x2.add(cnt, v128.and(one, finite));
+      cClip = f64x2.add(cClip, v128.and(one, clip));
+      sClip = f64x2.add(sClip, v128.and(e2, clip));
+      sRound = f64x2.add(sRound, v128.andnot(e2, clip));
+      sAbs = f64x2.add(sAbs, a);
+      sRR = f64x2.add(sRR, f64x2.mul(rr, rr));
+      sQQ = f64x2.add(sQQ, f64x2.mul(qq, qq));
+      sRQ = f64x2.add(sRQ, f64x2.mul(rr, qq));
+      const idx = f64x2.add(f64x2.splat(<f64>(i + h * 2)), f64x2.replace_lane(zero, 1, 1.0));
+      const better = v128.and(f64x2.gt(a, mx), finite);
+      mx = v128.bitselect(a, mx, better);
+      mi = v128.bitselect(idx, mi, better);
+    }
+  }
+  store<f64>(outPtr, f64x2.extract_lane(cnt, 0) + f64x2.extract_lane(cnt, 1));
+  store<f64>(outPtr + 8, f64x2.extract_lane(sClip, 0) + f64x2.extract_lane(sClip, 1));
+  store<f64>(outPtr + 16, f64x2.extract_lane(sRound, 0) + f64x2.extract_lane(sRound, 1));
+  store<f64>(outPtr + 24, f64x2.extract_lane(sAbs, 0) + f64x2.extract_lane(sAbs, 1));
+  store<f64>(outPtr + 32, f64x2.extract_lane(sRR, 0) + f64x2.extract_lane(sRR, 1));
+  store<f64>(outPtr + 40, f64x2.extract_lane(sQQ, 0) + f64x2.extract_lane(sQQ, 1));
+  store<f64>(outPtr + 48, f64x2.extract_lane(sRQ, 0) + f64x2.extract_lane(sRQ, 1));
+  store<f64>(outPtr + 56, f64x2.extract_lane(cClip, 0) + f64x2.extract_lane(cClip, 1));
+  // The larger maximum; on a tie, the smaller index (the first occurrence overall).
+  const m0 = f64x2.extract_lane(mx, 0), m1 = f64x2.extract_lane(mx, 1);
+  const i0 = f64x2.extract_lane(mi, 0), i1 = f64x2.extract_lane(mi, 1);
+  const take1 = m1 > m0 || (m1 == m0 && i1 >= 0 && (i0 < 0 || i1 < i0));
+  store<f64>(outPtr + 64, take1 ? m1 : m0);
+  store<f64>(outPtr + 72, take1 ? i1 : i0);
+}

@@ -20,6 +20,7 @@ import {
   setBackend,
   wasmAvailable,
   wasmMemoryBytes,
+  ErrorAccumulator,
   type RoundingMode,
 } from '../src/index.js';
 
@@ -100,6 +101,26 @@ describe.skipIf(!wasmAvailable())('encodeFixed: WebAssembly === reference', () =
 });
 
 describe.skipIf(!wasmAvailable())('other kernels: WebAssembly === TypeScript', () => {
+  fcTest.prop([fc.array(fc.oneof(fc.float({ min: -20, max: 20, noNaN: true }), fc.constantFrom(NaN, Infinity, -Infinity, 0, 6, 6.5)), { minLength: 0, maxLength: 400 }), fc.constantFrom(6, 3, Infinity, 0), fc.integer({ min: 0, max: 1000 })], { numRuns: 150 })(
+    'report metric sums: counts, maximum and its first index exact; sums to 1e-12',
+    (values, top, offset) => {
+      const ref = Float32Array.from(values, (v) => (v > 0 ? v : v !== v ? v : 0));
+      const q = Float32Array.from(values, (v, i) => (Number.isFinite(v) ? Math.round(v * 8 + (i % 3)) / 8 : 0));
+      const a = new ErrorAccumulator().add(ref, q, top, offset).result();
+      setBackend('ts');
+      const b = new ErrorAccumulator().add(ref, q, top, offset).result();
+      setBackend('wasm');
+      expect([a.count, a.maxAbsError, a.maxAbsErrorIndex]).toEqual([b.count, b.maxAbsError, b.maxAbsErrorIndex]);
+      expect(a.clipFraction).toBe(b.clipFraction);
+      for (const k of ['mse', 'meanAbsError', 'cosine', 'clipMse', 'roundMse', 'sqnrDb'] as const) {
+        const x = a[k];
+        const y = b[k];
+        if (Number.isFinite(y) && y !== 0) expect(Math.abs(x - y) / Math.abs(y), k).toBeLessThan(1e-12);
+        else expect(x, k).toBe(y);
+      }
+    },
+  );
+
   it('decodeFixed and reluClampCodes on 8-bit codes', () => {
     const u = Uint8Array.from({ length: 1000 + 7 }, (_, i) => (i * 37) & 255).subarray(3);
     const s = new Int8Array(u.buffer, u.byteOffset, u.length);

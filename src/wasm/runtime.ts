@@ -34,6 +34,7 @@ export interface Kernels {
   depthwiseI16(xPtr: number, wPtr: number, accPtr: number, tapOffPtr: number, taps: number, OH: number, OW: number, rowStride: number, colStride: number, C: number, xo: number): void;
   requantCodes(inPtr: number, n: number, inBytes: number, inSigned: number, zin: number, m: number, s: number, single: number, zout: number, lo: number, hi: number, outPtr: number, outBytes: number): void;
   lut8(inPtr: number, n: number, tablePtr: number, flip: number, outPtr: number): void;
+  errorSums(refPtr: number, qPtr: number, n: number, top: number, outPtr: number): void;
   rowSumsI16(mPtr: number, rows: number, Dp: number, outPtr: number): void;
   requantRowsUniformShift(accPtr: number, rows: number, O: number, accStride: number, rowTermPtr: number, colTermPtr: number, multPtr: number, shift: number, zp: number, lo: number, hi: number, outPtr: number, outStride: number): void;
   requantRows(accPtr: number, rows: number, O: number, accStride: number, rowTermPtr: number, colTermPtr: number, multPtr: number, shiftPtr: number, zp: number, lo: number, hi: number, single: number, outPtr: number, outStride: number): void;
