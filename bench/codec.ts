@@ -1,4 +1,4 @@
-import { decodeFixed, encodeFixed, encodeFixedReference, encodeFixedTs, setBackend } from '../src/index.js';
+import { decodeFixed, encodeFixed, encodeFixedReference, encodeFixedTs, withBackend } from '../src/index.js';
 import { benchGroup, type BenchRow } from './harness.js';
 
 /** Normal(0, 2)-ish values: random signs, like real pre-activations (branches mispredict). */
@@ -33,14 +33,7 @@ export function benchCodec(n: number, numpy: Record<string, number> | null): Ben
   const src5 = new Uint8Array(5 * n);
   const dst5 = new Uint8Array(5 * n);
   const rows: BenchRow[] = [];
-  const ts = <T>(f: () => T): T => {
-    setBackend('ts');
-    try {
-      return f();
-    } finally {
-      setBackend('wasm');
-    }
-  };
+  const ts = <T>(f: () => T): T => withBackend('ts', f);
   rows.push(
     ...benchGroup(`encode UQ3.5, nearest-even, saturate (${n} float32 values)`, 'values', [
       { name: 'naive Math.round loop', units: n, run: () => naiveEncode(x, codes), baseline: true },

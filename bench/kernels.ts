@@ -1,4 +1,4 @@
-import { conv2dInt8, conv2dInt8Reference, denseInt8, denseInt8Reference, depthwiseConv2dInt8, depthwiseConv2dInt8Reference, setBackend } from '../src/index.js';
+import { conv2dInt8, conv2dInt8Reference, denseInt8, denseInt8Reference, depthwiseConv2dInt8, depthwiseConv2dInt8Reference, withBackend } from '../src/index.js';
 import { benchGroup, type BenchRow } from './harness.js';
 
 function rand(seed: number) {
@@ -17,14 +17,7 @@ function naiveDense(x: Int8Array | Uint8Array, w: Int8Array, B: number, D: numbe
   return out;
 }
 
-const ts = <T>(f: () => T): T => {
-  setBackend('ts');
-  try {
-    return f();
-  } finally {
-    setBackend('wasm');
-  }
-};
+const ts = <T>(f: () => T): T => withBackend('ts', f);
 
 export function benchKernels(quick: boolean, numpy: Record<string, number> | null): BenchRow[] {
   const r = rand(1);

@@ -1,5 +1,5 @@
 // npm run bench [-- --quick] [-- --only codec|kernels|report] [-- --peers]: side-by-side throughput, ratios measured in one run.
-import { buildReport, defaultSchemes, npyTensorSource, setBackend, wasmAvailable } from '../src/index.js';
+import { buildReport, defaultSchemes, npyTensorSource, wasmAvailable, withBackend } from '../src/index.js';
 import { benchCodec } from './codec.js';
 import { benchGroup } from './harness.js';
 import { benchKernels } from './kernels.js';
@@ -22,14 +22,7 @@ if (!only || only === 'report') {
     {
       name: 'TypeScript',
       units: 262144,
-      run: () => {
-        setBackend('ts');
-        try {
-          return run();
-        } finally {
-          setBackend('wasm');
-        }
-      },
+      run: () => withBackend('ts', run),
       baseline: true,
     },
     { name: 'default (WebAssembly encode/decode)', units: 262144, run },

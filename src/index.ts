@@ -126,4 +126,4 @@ export { floatTensorsOf, asTensorSource, decodeStFloats, type FloatTensorInput }
 export { exportBundle, importBundle, openBundle, decodeBundleTensor, verifyTensor, tensorRecord, safeFileName, BUNDLE_VERSION, type TensorRecord, type ExportOptions, type ExportResult, type ImportOptions } from './io/bundle.js';
 
 // WebAssembly SIMD backend.
-export { wasmAvailable, setBackend, backend, wasmMemoryBytes } from './wasm/runtime.js';
+export { wasmAvailable, setBackend, backend, withBackend, wasmMemoryBytes } from './wasm/runtime.js';

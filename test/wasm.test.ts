@@ -18,6 +18,7 @@ import {
   applyLookupTable,
   parseFormat,
   setBackend,
+  withBackend,
   wasmAvailable,
   wasmMemoryBytes,
   ErrorAccumulator,
@@ -39,6 +40,18 @@ const specials = fc.oneof(
 describe.skipIf(!wasmAvailable())('encodeFixed: WebAssembly === reference', () => {
   it('uses the wasm backend by default', () => {
     expect(backend()).toBe('wasm');
+  });
+  it('withBackend switches for the call and restores the previous backend, also when f throws', () => {
+    expect(withBackend('ts', () => backend())).toBe('ts');
+    expect(backend()).toBe('wasm');
+    setBackend('ts');
+    expect(() =>
+      withBackend('wasm', () => {
+        expect(backend()).toBe('wasm');
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(backend()).toBe('ts');
   });
   fcTest.prop(
     [fc.array(specials, { minLength: 0, maxLength: 300 }), fc.constantFrom(...MODES), fc.constantFrom('UQ3.5', 'Q3.4', 'UQ2.6', 'relu6', 'relu3', 'Q0.15', 'UQ8.8', 'UQ1.3', 'Q7.0', 'UQ0.1'), fc.constantFrom('saturate' as const, 'wrap' as const), fc.integer({ min: 0, max: 15 }), fc.constantFrom(undefined, [-2, 3] as [number, number], [-1000, 1000] as [number, number])],
@@ -107,9 +120,7 @@ describe.skipIf(!wasmAvailable())('other kernels: WebAssembly === TypeScript', (
       const ref = Float32Array.from(values, (v) => (v > 0 ? v : v !== v ? v : 0));
       const q = Float32Array.from(values, (v, i) => (Number.isFinite(v) ? Math.round(v * 8 + (i % 3)) / 8 : 0));
       const a = new ErrorAccumulator().add(ref, q, top, offset).result();
-      setBackend('ts');
-      const b = new ErrorAccumulator().add(ref, q, top, offset).result();
-      setBackend('wasm');
+      const b = withBackend('ts', () => new ErrorAccumulator().add(ref, q, top, offset).result());
       expect([a.count, a.maxAbsError, a.maxAbsErrorIndex]).toEqual([b.count, b.maxAbsError, b.maxAbsErrorIndex]);
       expect(a.clipFraction).toBe(b.clipFraction);
       for (const k of ['mse', 'meanAbsError', 'cosine', 'clipMse', 'roundMse', 'sqnrDb'] as const) {
@@ -126,14 +137,11 @@ describe.skipIf(!wasmAvailable())('other kernels: WebAssembly === TypeScript', (
     const s = new Int8Array(u.buffer, u.byteOffset, u.length);
     for (const [codes, fmt] of [[u, 'UQ3.5'], [s, 'Q3.4']] as const) {
       const a = decodeFixed(codes, fmt);
-      setBackend('ts');
-      const b = decodeFixed(codes, fmt);
-      setBackend('wasm');
+      const b = withBackend('ts', () => decodeFixed(codes, fmt));
       expect(Array.from(a)).toEqual(Array.from(b));
     }
     const c1 = reluClampCodes(u, 'UQ3.5', 'relu6');
-    setBackend('ts');
-    const c2 = reluClampCodes(u, 'UQ3.5', 'relu6');
+    const c2 = withBackend('ts', () => reluClampCodes(u, 'UQ3.5', 'relu6'));
     expect(Array.from(c1)).toEqual(Array.from(c2));
   });
 
@@ -141,20 +149,14 @@ describe.skipIf(!wasmAvailable())('other kernels: WebAssembly === TypeScript', (
     'requantize and lookup tables',
     (raw, from, to, rounding, activation) => {
       const f = parseFormat(from);
-      const n = raw.length;
       const codes = f.bits <= 8 ? (f.signed ? Int8Array.from(raw, (r) => (r % 256) - 128) : Uint8Array.from(raw, (r) => r % 256)) : f.signed ? Int16Array.from(raw, (r) => r - 32768) : Uint16Array.from(raw);
-      void n;
       const a = requantize(codes, from, to, { rounding, activation });
-      setBackend('ts');
-      const b = requantize(codes, from, to, { rounding, activation });
-      setBackend('wasm');
+      const b = withBackend('ts', () => requantize(codes, from, to, { rounding, activation }));
       expect(Array.from(a)).toEqual(Array.from(b));
       if (f.bits <= 8) {
         const lut = buildLookupTable('mish', from, typeof to === 'string' ? to : { ...to, dtype: 'int8', zeroPoint: 3 });
         const y1 = applyLookupTable(codes, lut);
-        setBackend('ts');
-        const y2 = applyLookupTable(codes, lut);
-        setBackend('wasm');
+        const y2 = withBackend('ts', () => applyLookupTable(codes, lut));
         expect(Array.from(y1)).toEqual(Array.from(y2));
       }
     },

@@ -1,4 +1,4 @@
-import { errorSumsWasm } from '../wasm/metricsWasm.js';
+import { errorSumsWasm, type ErrorSums } from '../wasm/metricsWasm.js';
 
 /**
  * Error metrics of a quantized tensor q against a float reference r, accumulated
@@ -28,7 +28,7 @@ export interface ErrorMetrics {
   roundMse: number;
 }
 
-export class ErrorAccumulator {
+export class ErrorAccumulator implements ErrorSums {
   n = 0;
   sumSqClip = 0;
   sumSqRound = 0;
@@ -51,18 +51,7 @@ export class ErrorAccumulator {
       const whole = ref.length - (ref.length % 4);
       const w = errorSumsWasm(ref, q, whole, top);
       if (w) {
-        this.n += w.count;
-        this.sumSqClip += w.sumSqClip;
-        this.sumSqRound += w.sumSqRound;
-        this.sumAbs += w.sumAbs;
-        this.sumRefSq += w.sumRefSq;
-        this.sumQSq += w.sumQSq;
-        this.sumRefQ += w.sumRefQ;
-        this.clipCount += w.clipCount;
-        if (w.maxAbs > this.maxAbs) {
-          this.maxAbs = w.maxAbs;
-          this.maxAbsIndex = indexOffset + w.maxAbsIndex;
-        }
+        this.merge(w, indexOffset);
         from = whole;
       }
     }
@@ -117,8 +106,11 @@ export class ErrorAccumulator {
     return this;
   }
 
-  /** Merge another accumulator (totals over several files; indices keep the first file's meaning). */
-  merge(o: ErrorAccumulator): this {
+  /**
+   * Add another set of sums: an accumulator (totals over several files; indices keep the first
+   * file's meaning) or the wasm sums of a range starting at global index `indexOffset`.
+   */
+  merge(o: ErrorSums, indexOffset = 0): this {
     this.n += o.n;
     this.sumSqClip += o.sumSqClip;
     this.sumSqRound += o.sumSqRound;
@@ -129,7 +121,7 @@ export class ErrorAccumulator {
     this.clipCount += o.clipCount;
     if (o.maxAbs > this.maxAbs) {
       this.maxAbs = o.maxAbs;
-      this.maxAbsIndex = o.maxAbsIndex;
+      this.maxAbsIndex = indexOffset + o.maxAbsIndex;
     }
     return this;
   }

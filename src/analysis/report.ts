@@ -140,8 +140,9 @@ export function calibrateAmax(src: TensorSource, calibrator: Calibrator, percent
   if (max === undefined) max = firstPass(src, false).reluMax;
   if (calibrator === 'minmax' || max === 0) return max;
   const h = new Histogram(max, 2048);
+  let r = new Float32Array(0);
   for (const { values } of src.chunks()) {
-    const r = new Float32Array(values.length);
+    if (r.length !== values.length) r = new Float32Array(values.length);
     reluReference(values, r);
     h.add(r);
   }

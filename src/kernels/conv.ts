@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { dotRows } from './dense.js';
-import { depthwiseRequant, fillRows, matmulRequant, matmulRequantBytes, prepareLayerWasm } from '../wasm/layersWasm.js';
+import { depthwiseRequant, matmulRequant, matmulRequantBytes, prepareLayerWasm } from '../wasm/layersWasm.js';
 import { wasm } from '../wasm/runtime.js';
 import { mbqmUnchecked, multiplyByQuantizedMultiplier } from './fixedPointMath.js';
 import { checkBias, checkCodes, checkShape, checkZeroPoint, isInt, resolveOutputStage, type OutputStage, type ResolvedOutputStage } from './layerParams.js';
@@ -191,41 +191,19 @@ function padInput(d: ConvPlan): { data: Float64Array; PH: number; PW: number } {
 export function conv2dInt8(p: Conv2dInt8Params): ConvResult {
   const d = planConv(p, 'conv2dInt8', false);
   const output = allocate(d);
-  const { data, PH, PW } = padInput(d);
   const { KH, KW, C, OC, out } = d;
   const K = KH * KW * C;
+  const P = d.N * d.OH * d.OW;
   const xo = d.inputOffset;
   const wo = d.weightOffset;
-  const w64 = new Float64Array(OC * K);
-  const weightSums = new Int32Array(OC);
-  for (let oc = 0; oc < OC; oc++) {
-    let s = 0;
-    for (let k = 0; k < K; k++) {
-      const w = d.weights[oc * K + k]!;
-      w64[oc * K + k] = w;
-      s += w;
-    }
-    weightSums[oc] = s;
-  }
   const single = out.rounding === 'single';
   const constTerm = Math.imul(Math.imul(K, wo), xo);
-  const requantPixel = (accOf: (oc: number) => number, b: number, oy: number, ox: number, xSum: number) => {
-    const pixelTerm = (Math.imul(wo, xSum) + constTerm) | 0;
-    const outBase = ((b * d.OH + oy) * d.OW + ox) * OC;
-    for (let oc = 0; oc < OC; oc++) {
-      let a = (accOf(oc) + Math.imul(xo, weightSums[oc]!) + pixelTerm) | 0;
-      if (d.bias) a = (a + d.bias[oc]!) | 0;
-      output[outBase + oc] = requantizeOne(a, oc, out, single);
-    }
-  };
+  const colTerm = (weightSum: number, oc: number) => (Math.imul(xo, weightSum) + (d.bias ? d.bias[oc]! : 0)) | 0;
   if (wasm()) {
     // WebAssembly SIMD: blocks of gathered patches (im2col) as int16 rows × the int16 weights,
     // requantized in wasm. A 1x1, stride-1 convolution needs no gathering: its rows are the pixels.
-    const colTerms = new Int32Array(OC);
-    for (let oc = 0; oc < OC; oc++) colTerms[oc] = (Math.imul(xo, weightSums[oc]!) + (d.bias ? d.bias[oc]! : 0)) | 0;
-    const params = { colTerms, multipliers: out.multipliers, shifts: out.shifts, zeroPoint: out.zeroPoint, actMin: out.actMin, actMax: out.actMax, single };
+    const params = { colTerms: (ws: Int32Array) => Int32Array.from(ws, colTerm), multipliers: out.multipliers, shifts: out.shifts, zeroPoint: out.zeroPoint, actMin: out.actMin, actMax: out.actMax, single };
     const plan = prepareLayerWasm(d.weights, OC, K, params)!;
-    const P = d.N * d.OH * d.OW;
     const pointwise = KH === 1 && KW === 1 && d.strideH === 1 && d.strideW === 1 && d.OH === d.H && d.OW === d.W;
     if (pointwise && C % 16 === 0) {
       matmulRequantBytes(plan, P, d.input, (sums, into) => {
@@ -233,41 +211,15 @@ export function conv2dInt8(p: Conv2dInt8Params): ConvResult {
       }, params, output);
       return { output, outputShape: [d.N, d.OH, d.OW, d.OC] };
     }
+    const padded = padInput(d);
     const xSums = new Int32Array(P);
-    const fill = pointwise
-      ? (rows: Int16Array, first: number, count: number) => {
-          fillRows(d.input, C, plan.Dp)(rows, first, count);
-          for (let r = 0; r < count; r++) {
-            let s = 0;
-            for (let c = 0; c < C; c++) s += d.input[(first + r) * C + c]!;
-            xSums[first + r] = s;
-          }
-        }
-      : (rows: Int16Array, first: number, count: number) => {
-          if (plan.Dp !== K) rows.fill(0);
-          for (let r = 0; r < count; r++) {
-            const pix = first + r;
-            const b = Math.floor(pix / (d.OH * d.OW));
-            const oy = Math.floor(pix / d.OW) % d.OH;
-            const ox = pix % d.OW;
-            let k = r * plan.Dp;
-            let xSum = 0;
-            for (let fy = 0; fy < KH; fy++)
-              for (let fx = 0; fx < KW; fx++) {
-                const base = ((b * PH + oy * d.strideH + fy * d.dilH) * PW + ox * d.strideW + fx * d.dilW) * C;
-                for (let c = 0; c < C; c++) {
-                  const v = data[base + c]!;
-                  rows[k++] = v;
-                  xSum += v;
-                }
-              }
-            xSums[pix] = xSum;
-          }
-        };
     matmulRequant(
       plan,
       P,
-      fill,
+      (rows, first, count) => {
+        if (plan.Dp !== K) rows.fill(0);
+        for (let r = 0; r < count; r++) xSums[first + r] = gatherPatch(d, padded, first + r, rows, r * plan.Dp);
+      },
       (first, count, into) => {
         for (let r = 0; r < count; r++) into[r] = (Math.imul(wo, xSums[first + r]!) + constTerm) | 0;
       },
@@ -276,26 +228,50 @@ export function conv2dInt8(p: Conv2dInt8Params): ConvResult {
     );
     return { output, outputShape: [d.N, d.OH, d.OW, d.OC] };
   }
+  const padded = padInput(d);
+  const w64 = new Float64Array(OC * K);
+  const colTerms = new Int32Array(OC);
+  for (let oc = 0; oc < OC; oc++) {
+    let s = 0;
+    for (let k = 0; k < K; k++) {
+      const w = d.weights[oc * K + k]!;
+      w64[oc * K + k] = w;
+      s += w;
+    }
+    colTerms[oc] = colTerm(s, oc);
+  }
   const patch = new Float64Array(K);
   const accs = new Int32Array(OC);
-  for (let b = 0; b < d.N; b++)
-    for (let oy = 0; oy < d.OH; oy++)
-      for (let ox = 0; ox < d.OW; ox++) {
-        let k = 0;
-        let xSum = 0;
-        for (let fy = 0; fy < KH; fy++)
-          for (let fx = 0; fx < KW; fx++) {
-            const base = ((b * PH + oy * d.strideH + fy * d.dilH) * PW + ox * d.strideW + fx * d.dilW) * C;
-            for (let c = 0; c < C; c++) {
-              const v = data[base + c]!;
-              patch[k++] = v;
-              xSum += v;
-            }
-          }
-        dotRows(patch, 0, w64, K, OC, accs);
-        requantPixel((oc) => accs[oc]!, b, oy, ox, xSum);
-      }
+  for (let pix = 0; pix < P; pix++) {
+    const xSum = gatherPatch(d, padded, pix, patch, 0);
+    dotRows(patch, 0, w64, K, OC, accs);
+    const pixelTerm = (Math.imul(wo, xSum) + constTerm) | 0;
+    for (let oc = 0; oc < OC; oc++) output[pix * OC + oc] = requantizeOne((accs[oc]! + colTerms[oc]! + pixelTerm) | 0, oc, out, single);
+  }
   return { output, outputShape: [d.N, d.OH, d.OW, d.OC] };
+}
+
+/**
+ * Copy the receptive field of output pixel `pix` (row-major over N, OH, OW) from the padded
+ * input into dst[off …] as KH·KW·C values; returns their sum (for the weight zero-point term).
+ */
+function gatherPatch(d: ConvPlan, padded: { data: Float64Array; PH: number; PW: number }, pix: number, dst: Int16Array | Float64Array, off: number): number {
+  const { data, PH, PW } = padded;
+  const b = Math.floor(pix / (d.OH * d.OW));
+  const oy = Math.floor(pix / d.OW) % d.OH;
+  const ox = pix % d.OW;
+  let k = off;
+  let sum = 0;
+  for (let fy = 0; fy < d.KH; fy++)
+    for (let fx = 0; fx < d.KW; fx++) {
+      const base = ((b * PH + oy * d.strideH + fy * d.dilH) * PW + ox * d.strideW + fx * d.dilW) * d.C;
+      for (let c = 0; c < d.C; c++) {
+        const v = data[base + c]!;
+        dst[k++] = v;
+        sum += v;
+      }
+    }
+  return sum;
 }
 
 /**

@@ -3,7 +3,8 @@ import { align16, ensureMemory, SCRATCH_BASE, wasm } from './runtime.js';
 const CHUNK = 1 << 18;
 
 export interface ErrorSums {
-  count: number;
+  /** Finite reference elements summed. */
+  n: number;
   sumSqClip: number;
   sumSqRound: number;
   sumAbs: number;
@@ -25,7 +26,7 @@ export interface ErrorSums {
 export function errorSumsWasm(ref: Float32Array, q: Float32Array, n: number, top: number): ErrorSums | null {
   const k = wasm();
   if (!k) return null;
-  const total: ErrorSums = { count: 0, sumSqClip: 0, sumSqRound: 0, sumAbs: 0, sumRefSq: 0, sumQSq: 0, sumRefQ: 0, clipCount: 0, maxAbs: -1, maxAbsIndex: -1 };
+  const total: ErrorSums = { n: 0, sumSqClip: 0, sumSqRound: 0, sumAbs: 0, sumRefSq: 0, sumQSq: 0, sumRefQ: 0, clipCount: 0, maxAbs: -1, maxAbsIndex: -1 };
   for (let s = 0; s < n; s += CHUNK) {
     const m = Math.min(CHUNK, n - s);
     const rPtr = SCRATCH_BASE;
@@ -36,7 +37,7 @@ export function errorSumsWasm(ref: Float32Array, q: Float32Array, n: number, top
     new Float32Array(buf, qPtr, m).set(q.subarray(s, s + m));
     k.errorSums(rPtr, qPtr, m, top, outPtr);
     const o = new Float64Array(k.memory.buffer, outPtr, 10);
-    total.count += o[0]!;
+    total.n += o[0]!;
     total.sumSqClip += o[1]!;
     total.sumSqRound += o[2]!;
     total.sumAbs += o[3]!;

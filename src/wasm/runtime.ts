@@ -81,6 +81,16 @@ export function backend(): 'wasm' | 'ts' {
   return enabled ? 'wasm' : 'ts';
 }
 
+/** Run f with the given backend, then restore the previous one (even if f throws). */
+export function withBackend<T>(backend: 'wasm' | 'ts', f: () => T): T {
+  const prev = setBackend(backend);
+  try {
+    return f();
+  } finally {
+    setBackend(prev);
+  }
+}
+
 const PAGE = 65536;
 /** Bytes below this offset are reserved for small outputs (counts). */
 export const SCRATCH_BASE = 1024;
