@@ -252,26 +252,28 @@ export function widen8to16(inPtr: usize, outPtr: usize, n: i32, signed: i32): vo
 // accumulation with wrap (i32x4.dot_i16x8_s: exact pairwise products, wrapping adds). Dp a
 // multiple of 8 (rows zero-padded). Four weight rows share each input load; two batch rows at a time.
 export function matmulI16(xPtr: usize, wPtr: usize, accPtr: usize, B: i32, O: i32, Dp: i32): void {
+  // Pointer-bumping inner loops: V8 keeps one induction register per operand stream instead of
+  // recomputing base + d for each of six loads (measured 20 → 27 G MAC/s on 64×512·512×512).
   const rowBytes = <usize>Dp << 1;
+  const outRow = <usize>O << 2;
   let b = 0;
   for (; b + 1 < B; b += 2) {
     const x0 = xPtr + <usize>b * rowBytes;
-    const x1 = x0 + rowBytes;
+    const end = x0 + rowBytes;
+    const r0 = accPtr + <usize>b * outRow;
     let o = 0;
     for (; o + 3 < O; o += 4) {
-      const w0 = wPtr + <usize>o * rowBytes;
-      const w1 = w0 + rowBytes;
-      const w2 = w1 + rowBytes;
-      const w3 = w2 + rowBytes;
+      let pw = wPtr + <usize>o * rowBytes;
+      let px = x0;
       let a00 = i32x4.splat(0), a01 = a00, a02 = a00, a03 = a00;
       let a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-      for (let d: usize = 0; d < rowBytes; d += 16) {
-        const xa = v128.load(x0 + d);
-        const xb = v128.load(x1 + d);
-        const wa = v128.load(w0 + d);
-        const wb = v128.load(w1 + d);
-        const wc = v128.load(w2 + d);
-        const wd = v128.load(w3 + d);
+      while (px < end) {
+        const xa = v128.load(px);
+        const xb = v128.load(px + rowBytes);
+        const wa = v128.load(pw);
+        const wb = v128.load(pw + rowBytes);
+        const wc = v128.load(pw + 2 * rowBytes);
+        const wd = v128.load(pw + 3 * rowBytes);
         a00 = i32x4.add(a00, i32x4.dot_i16x8_s(xa, wa));
         a01 = i32x4.add(a01, i32x4.dot_i16x8_s(xa, wb));
         a02 = i32x4.add(a02, i32x4.dot_i16x8_s(xa, wc));
@@ -280,31 +282,44 @@ export function matmulI16(xPtr: usize, wPtr: usize, accPtr: usize, B: i32, O: i3
         a11 = i32x4.add(a11, i32x4.dot_i16x8_s(xb, wb));
         a12 = i32x4.add(a12, i32x4.dot_i16x8_s(xb, wc));
         a13 = i32x4.add(a13, i32x4.dot_i16x8_s(xb, wd));
+        px += 16;
+        pw += 16;
       }
-      const r0 = accPtr + ((<usize>(b * O + o)) << 2);
-      const r1 = accPtr + ((<usize>((b + 1) * O + o)) << 2);
-      store<i32>(r0, hsum(a00)); store<i32>(r0 + 4, hsum(a01)); store<i32>(r0 + 8, hsum(a02)); store<i32>(r0 + 12, hsum(a03));
-      store<i32>(r1, hsum(a10)); store<i32>(r1 + 4, hsum(a11)); store<i32>(r1 + 8, hsum(a12)); store<i32>(r1 + 12, hsum(a13));
+      const q0 = r0 + (<usize>o << 2);
+      const q1 = q0 + outRow;
+      store<i32>(q0, hsum(a00)); store<i32>(q0 + 4, hsum(a01)); store<i32>(q0 + 8, hsum(a02)); store<i32>(q0 + 12, hsum(a03));
+      store<i32>(q1, hsum(a10)); store<i32>(q1 + 4, hsum(a11)); store<i32>(q1 + 8, hsum(a12)); store<i32>(q1 + 12, hsum(a13));
     }
     for (; o < O; o++) {
-      const w0 = wPtr + <usize>o * rowBytes;
+      let pw = wPtr + <usize>o * rowBytes;
+      let px = x0;
       let a0 = i32x4.splat(0), a1 = a0;
-      for (let d: usize = 0; d < rowBytes; d += 16) {
-        const w = v128.load(w0 + d);
-        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(v128.load(x0 + d), w));
-        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(v128.load(x1 + d), w));
+      while (px < end) {
+        const w = v128.load(pw);
+        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(v128.load(px), w));
+        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(v128.load(px + rowBytes), w));
+        px += 16;
+        pw += 16;
       }
-      store<i32>(accPtr + ((<usize>(b * O + o)) << 2), hsum(a0));
-      store<i32>(accPtr + ((<usize>((b + 1) * O + o)) << 2), hsum(a1));
+      const q0 = r0 + (<usize>o << 2);
+      store<i32>(q0, hsum(a0));
+      store<i32>(q0 + outRow, hsum(a1));
     }
   }
   for (; b < B; b++) {
     const x0 = xPtr + <usize>b * rowBytes;
+    const end = x0 + rowBytes;
+    const r0 = accPtr + <usize>b * outRow;
     for (let o = 0; o < O; o++) {
-      const w0 = wPtr + <usize>o * rowBytes;
+      let pw = wPtr + <usize>o * rowBytes;
+      let px = x0;
       let a = i32x4.splat(0);
-      for (let d: usize = 0; d < rowBytes; d += 16) a = i32x4.add(a, i32x4.dot_i16x8_s(v128.load(x0 + d), v128.load(w0 + d)));
-      store<i32>(accPtr + ((<usize>(b * O + o)) << 2), hsum(a));
+      while (px < end) {
+        a = i32x4.add(a, i32x4.dot_i16x8_s(v128.load(px), v128.load(pw)));
+        px += 16;
+        pw += 16;
+      }
+      store<i32>(r0 + (<usize>o << 2), hsum(a));
     }
   }
 }
