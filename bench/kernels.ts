@@ -1,4 +1,4 @@
-import { conv2dInt8, conv2dInt8Reference, denseInt8, denseInt8Reference, depthwiseConv2dInt8, depthwiseConv2dInt8Reference, withBackend } from '../src/index.js';
+import { conv2dInt8, conv2dInt8Reference, denseInt8, denseInt8Reference, depthwiseConv2dInt8, depthwiseConv2dInt8Reference, prepareDenseInt8, withBackend } from '../src/index.js';
 import { benchGroup, type BenchRow } from './harness.js';
 
 function rand(seed: number) {
@@ -29,18 +29,23 @@ export function benchKernels(quick: boolean, numpy: Record<string, number> | nul
   const w = Int8Array.from({ length: O * D }, () => r(255) - 127);
   const common = { inputShape: [B, D] as [number, number], weights: w, weightsShape: [O, D] as [number, number], bias: Int32Array.from({ length: O }, () => r(2000) - 1000), outputMultiplier: Int32Array.from({ length: O }, () => 2 ** 30 + r(2 ** 30)), outputShift: new Int32Array(O).fill(-9), outputZeroPoint: -3 };
   const acc = new Int32Array(B * O);
+  // Weights prepared once (widened and summed in wasm memory), as an inference loop would use them.
+  const layerI8 = prepareDenseInt8({ ...common, inputZeroPoint: -5 });
+  const layerU8 = prepareDenseInt8({ ...common, inputZeroPoint: 0, outputDtype: 'uint8', outputZeroPoint: 0 });
   rows.push(
     ...benchGroup(`denseInt8 ${B}x${D} · ${D}x${O} (${macs} MACs), int8 x int8`, 'MAC', [
       { name: 'naive triple loop (accumulators only)', units: macs, run: () => naiveDense(xi8, w, B, D, O, 5, acc), baseline: true },
       { name: 'denseInt8Reference (TFLite reference)', units: macs, run: () => denseInt8Reference({ ...common, input: xi8, inputZeroPoint: -5 }) },
       { name: 'denseInt8 (TypeScript)', units: macs, run: () => ts(() => denseInt8({ ...common, input: xi8, inputZeroPoint: -5 })) },
       { name: 'denseInt8 (default: WebAssembly SIMD)', units: macs, run: () => denseInt8({ ...common, input: xi8, inputZeroPoint: -5 }) },
+      { name: 'prepareDenseInt8 layer.run (wasm, weights prepared once)', units: macs, run: () => layerI8.run(xi8) },
       { name: 'numpy int32 a @ w.T (no requantization)', units: macs, externalMs: numpy?.['matmul'] ?? null },
     ], quick ? 2 : 5),
     ...benchGroup(`denseInt8 ${B}x${D} · ${D}x${O}, uint8 (UQ3.5) x int8 — the ReLU6 path`, 'MAC', [
       { name: 'naive triple loop (accumulators only)', units: macs, run: () => naiveDense(xu8, w, B, D, O, 0, acc), baseline: true },
       { name: 'denseInt8 (TypeScript)', units: macs, run: () => ts(() => denseInt8({ ...common, input: xu8, inputZeroPoint: 0, outputDtype: 'uint8', outputZeroPoint: 0 })) },
       { name: 'denseInt8 (default: WebAssembly SIMD)', units: macs, run: () => denseInt8({ ...common, input: xu8, inputZeroPoint: 0, outputDtype: 'uint8', outputZeroPoint: 0 }) },
+      { name: 'prepareDenseInt8 layer.run (wasm, weights prepared once)', units: macs, run: () => layerU8.run(xu8) },
     ], quick ? 2 : 5),
   );
   // MobileNetV1 conv_3 shapes at a 224 input: depthwise 3x3 over 56x56x128, pointwise 1x1 128 → 128 on 56x56.
@@ -66,5 +71,7 @@ export function benchKernels(quick: boolean, numpy: Record<string, number> | nul
       { name: 'conv2dInt8 (default: WebAssembly SIMD)', units: pwMacs, run: () => conv2dInt8(pwParams) },
     ], quick ? 1 : 3),
   );
+  layerI8.dispose();
+  layerU8.dispose();
   return rows;
 }

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { mbqmUnchecked, multiplyByQuantizedMultiplier } from './fixedPointMath.js';
-import { fillRows, matmulRequant, matmulRequantBytes, prepareLayerWasm } from '../wasm/layersWasm.js';
+import { fillRows, freeLayerPlan, matmulRequant, matmulRequantBytes, prepareLayerWasm, type LayerPlan } from '../wasm/layersWasm.js';
 import { wasm } from '../wasm/runtime.js';
 import { checkBias, checkCodes, checkShape, checkZeroPoint, resolveOutputStage, type OutputStage, type ResolvedOutputStage } from './layerParams.js';
 
@@ -97,40 +97,12 @@ export function denseInt8(p: DenseInt8Params): Int8Array | Uint8Array {
   const d = planDense(p);
   const { out, input, weights, inDim, outDim, batches, inputOffset: xo, weightOffset: wo } = d;
   const result = allocateOut(out, batches * outDim);
-  const single = out.rounding === 'single';
-  const constTerm = Math.imul(Math.imul(inDim, wo), xo);
   if (wasm()) {
     // WebAssembly SIMD: int16 dot products (i32x4.dot_i16x8_s), then zero-point terms, bias,
     // MultiplyByQuantizedMultiplier and the clamp in wasm (exact i64 arithmetic). The weight row
     // sums come from the widened weights in wasm.
-    const colTerms = (weightSums: Int32Array) => {
-      const t = new Int32Array(outDim);
-      for (let o = 0; o < outDim; o++) t[o] = (Math.imul(xo, weightSums[o]!) + (d.bias ? d.bias[o]! : 0)) | 0;
-      return t;
-    };
-    const params = { colTerms, multipliers: out.multipliers, shifts: out.shifts, zeroPoint: out.zeroPoint, actMin: out.actMin, actMax: out.actMax, single };
-    const plan = prepareLayerWasm(weights, outDim, inDim, params)!;
-    if (inDim % 16 === 0) {
-      matmulRequantBytes(plan, batches, input, (sums, into) => {
-        for (let r = 0; r < sums.length; r++) into[r] = (Math.imul(wo, sums[r]!) + constTerm) | 0;
-      }, params, result);
-      return result;
-    }
-    matmulRequant(
-      plan,
-      batches,
-      fillRows(input, inDim, plan.Dp),
-      (first, count, into) => {
-        for (let r = 0; r < count; r++) {
-          let xSum = 0;
-          const base = (first + r) * inDim;
-          for (let i = 0; i < inDim; i++) xSum += input[base + i]!;
-          into[r] = (Math.imul(wo, xSum) + constTerm) | 0;
-        }
-      },
-      params,
-      result,
-    );
+    const plan = prepareLayerWasm(weights, outDim, inDim, wasmOutputParams(d))!;
+    runDenseWasm(plan, d, input, batches, result);
     return result;
   }
   const weightSums = new Int32Array(outDim);
@@ -139,6 +111,8 @@ export function denseInt8(p: DenseInt8Params): Int8Array | Uint8Array {
     for (let i = 0; i < inDim; i++) s += weights[o * inDim + i]!;
     weightSums[o] = s;
   }
+  const single = out.rounding === 'single';
+  const constTerm = Math.imul(Math.imul(inDim, wo), xo);
   const accs = new Int32Array(outDim);
   // Widen once to float64: V8 multiplies and adds doubles without overflow checks, and every
   // partial sum is an exact integer (|sum| < inDim·2^15 < 2^53), wrapped to int32 at the end.
@@ -202,4 +176,113 @@ export function widen(a: Int8Array | Uint8Array): Float64Array {
   const out = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) out[i] = a[i]!;
   return out;
+}
+
+/** The output stage as the wasm layer plan takes it; the column terms come from the weight row sums. */
+function wasmOutputParams(d: Omit<DensePlan, 'input' | 'batches'>) {
+  const { out, outDim, inputOffset: xo, bias } = d;
+  const colTerms = (weightSums: Int32Array) => {
+    const t = new Int32Array(outDim);
+    for (let o = 0; o < outDim; o++) t[o] = (Math.imul(xo, weightSums[o]!) + (bias ? bias[o]! : 0)) | 0;
+    return t;
+  };
+  return { colTerms, multipliers: out.multipliers, shifts: out.shifts, zeroPoint: out.zeroPoint, actMin: out.actMin, actMax: out.actMax, single: out.rounding === 'single' };
+}
+
+/** Rows of codes through a wasm layer plan: per-row zero-point terms, matmul, requantization. */
+function runDenseWasm(plan: LayerPlan, d: Omit<DensePlan, 'input' | 'batches'>, input: Int8Array | Uint8Array, batches: number, result: Int8Array | Uint8Array): void {
+  const { inDim, inputOffset: xo, weightOffset: wo } = d;
+  const params = wasmOutputParams(d);
+  const constTerm = Math.imul(Math.imul(inDim, wo), xo);
+  if (inDim % 16 === 0) {
+    matmulRequantBytes(plan, batches, input, (sums, into) => {
+      for (let r = 0; r < sums.length; r++) into[r] = (Math.imul(wo, sums[r]!) + constTerm) | 0;
+    }, params, result);
+    return;
+  }
+  matmulRequant(
+    plan,
+    batches,
+    fillRows(input, inDim, plan.Dp),
+    (first, count, into) => {
+      for (let r = 0; r < count; r++) {
+        let xSum = 0;
+        const base = (first + r) * inDim;
+        for (let i = 0; i < inDim; i++) xSum += input[base + i]!;
+        into[r] = (Math.imul(wo, xSum) + constTerm) | 0;
+      }
+    },
+    params,
+    result,
+  );
+}
+
+/** A dense layer whose weights are prepared once: see prepareDenseInt8. */
+export interface DenseInt8Layer {
+  readonly inDim: number;
+  readonly outDim: number;
+  /** Run the layer on [batches, inDim] codes (batches = input.length / inDim); same result as denseInt8. */
+  run(input: Int8Array | Uint8Array): Int8Array | Uint8Array;
+  /** Release the layer's wasm memory now (otherwise when the layer is garbage-collected). */
+  dispose(): void;
+}
+
+export type DenseInt8LayerParams = Omit<DenseInt8Params, 'input' | 'inputShape'>;
+
+const layerBlocks = new FinalizationRegistry<LayerPlan>((plan) => freeLayerPlan(plan));
+
+/**
+ * Prepare a dense layer for repeated calls, as TFLite and ONNX Runtime prepack constant weights:
+ * the weights are validated, widened to int16 and their row sums and the per-channel terms are
+ * computed once, in wasm memory. The layer is a snapshot: writing to `weights` (or the
+ * multiplier arrays) afterwards does not change it — prepare again for new weights. Results are
+ * bit-for-bit those of denseInt8 with the same parameters, on either backend.
+ */
+export function prepareDenseInt8(p: DenseInt8LayerParams): DenseInt8Layer {
+  const layer = 'denseInt8';
+  checkCodes(p.weights, 'weights', layer, false);
+  const [outDim, inDim] = checkShape(p.weightsShape, 2, 'weightsShape', layer) as [number, number];
+  if (p.weights.length !== outDim * inDim) throw new UsageError(`${layer}: weights have ${p.weights.length} values, weightsShape needs ${outDim * inDim}`);
+  if (!Number.isInteger(p.inputZeroPoint) || p.inputZeroPoint < -128 || p.inputZeroPoint > 255) {
+    throw new UsageError(`${layer}: inputZeroPoint ${String(p.inputZeroPoint)} is not an integer in [-128, 255]`);
+  }
+  const weightZeroPoint = checkZeroPoint(p.weightZeroPoint ?? 0, p.weights, 'weightZeroPoint', layer);
+  const out = resolveOutputStage(p, outDim, layer);
+  // Snapshot everything the layer keeps (the TypeScript path runs from these copies).
+  const snapshot: DenseInt8LayerParams = {
+    ...p,
+    weights: p.weights.slice(),
+    bias: checkBias(p.bias, outDim, layer)?.slice() ?? null,
+    outputMultiplier: out.multipliers.slice(),
+    outputShift: out.shifts.slice(),
+  };
+  const d = { weights: snapshot.weights, inDim, outDim, inputOffset: -p.inputZeroPoint, weightOffset: -weightZeroPoint, bias: snapshot.bias, out };
+  let plan = wasm() ? prepareLayerWasm(snapshot.weights, outDim, inDim, wasmOutputParams(d), true) : null;
+  let disposed = false;
+  const self: DenseInt8Layer = {
+    inDim,
+    outDim,
+    run(input) {
+      if (disposed) throw new UsageError(`${layer}: this prepared layer was disposed`);
+      checkCodes(input, 'input', layer, true);
+      if (input.length === 0 || input.length % inDim !== 0) throw new UsageError(`${layer}: input has ${input.length} values, not a positive multiple of inDim ${inDim}`);
+      const batches = input.length / inDim;
+      if (!plan || !wasm()) return denseInt8({ ...snapshot, input, inputShape: [batches, inDim] });
+      checkZeroPoint(p.inputZeroPoint, input, 'inputZeroPoint', layer);
+      const result = allocateOut(out, batches * outDim);
+      runDenseWasm(plan, d, input, batches, result);
+      return result;
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      if (plan) {
+        layerBlocks.unregister(self);
+        freeLayerPlan(plan);
+        plan = null;
+      }
+    },
+  };
+  if (plan) layerBlocks.register(self, plan, self);
+  return self;
 }

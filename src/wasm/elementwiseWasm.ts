@@ -1,4 +1,5 @@
-import { align16, ensureMemory, SCRATCH_BASE, wasm } from './runtime.js';
+import { align16, ensureMemory, wasm } from './runtime.js';
+import { scratchBase } from './heap.js';
 
 const CHUNK = 1 << 20;
 
@@ -12,7 +13,7 @@ export function decode8Wasm(bytes: Uint8Array, signed: boolean, step: number, ou
   const whole = bytes.length - (bytes.length % 16);
   for (let s = 0; s < whole; s += CHUNK) {
     const n = Math.min(CHUNK, whole - s);
-    const inPtr = SCRATCH_BASE;
+    const inPtr = scratchBase();
     const outPtr = align16(inPtr + n);
     const buf = ensureMemory(k, outPtr + 4 * n);
     new Uint8Array(buf, inPtr, n).set(bytes.subarray(s, s + n));
@@ -29,11 +30,11 @@ export function clamp8Wasm(codes: Int8Array | Uint8Array, out: Int8Array | Uint8
   const whole = codes.length - (codes.length % 16);
   for (let s = 0; s < whole; s += CHUNK) {
     const n = Math.min(CHUNK, whole - s);
-    const buf = ensureMemory(k, SCRATCH_BASE + n);
-    const view = new Uint8Array(buf, SCRATCH_BASE, n);
+    const buf = ensureMemory(k, scratchBase() + n);
+    const view = new Uint8Array(buf, scratchBase(), n);
     view.set(new Uint8Array(codes.buffer, codes.byteOffset + s, n));
-    k.clamp8(SCRATCH_BASE, n, signed ? 1 : 0, lo, hi);
-    new Uint8Array(out.buffer, out.byteOffset + s, n).set(new Uint8Array(k.memory.buffer, SCRATCH_BASE, n));
+    k.clamp8(scratchBase(), n, signed ? 1 : 0, lo, hi);
+    new Uint8Array(out.buffer, out.byteOffset + s, n).set(new Uint8Array(k.memory.buffer, scratchBase(), n));
   }
   return whole;
 }
@@ -50,7 +51,7 @@ export function requantCodesWasm(codes: Codes, out: Codes, zin: number, m: numbe
   const ob = bytesOf(out);
   for (let start = 0; start < codes.length; start += CHUNK) {
     const n = Math.min(CHUNK, codes.length - start);
-    const inPtr = SCRATCH_BASE;
+    const inPtr = scratchBase();
     const outPtr = align16(inPtr + n * ib);
     const buf = ensureMemory(k, outPtr + n * ob);
     new Uint8Array(buf, inPtr, n * ib).set(new Uint8Array(codes.buffer, codes.byteOffset + start * ib, n * ib));
@@ -64,7 +65,7 @@ export function requantCodesWasm(codes: Codes, out: Codes, zin: number, m: numbe
 export function lut8Wasm(codes: Codes, table: Codes, out: Codes): boolean {
   const k = wasm();
   if (!k || bytesOf(codes) !== 1 || bytesOf(table) !== 1 || bytesOf(out) !== 1 || table.length !== 256) return false;
-  const tablePtr = SCRATCH_BASE;
+  const tablePtr = scratchBase();
   const inPtr = tablePtr + 256;
   for (let start = 0; start < codes.length; start += CHUNK) {
     const n = Math.min(CHUNK, codes.length - start);

@@ -1,6 +1,7 @@
 import type { CodeArray } from '../format/fixedFormat.js';
+import { scratchBase } from './heap.js';
 import type { EncodeCounts, EncodePlan } from '../codec/encodeFixed.js';
-import { align16, ensureMemory, SCRATCH_BASE, wasm } from './runtime.js';
+import { align16, ensureMemory, wasm } from './runtime.js';
 
 const MODE: Record<string, number> = {
   'nearest-even': 0,
@@ -43,7 +44,7 @@ export function wasmEncodeEligible(values: unknown, p: EncodePlan): boolean {
 export function encodeRangeWasm(values: Float32Array, codes: CodeArray, start: number, count: number, p: EncodePlan, counts: EncodeCounts, withCounts = true): boolean {
   const k = wasm()!;
   const outBytes = p.format.bits <= 8 ? 1 : 2;
-  const inPtr = SCRATCH_BASE;
+  const inPtr = scratchBase();
   const outPtr = align16(inPtr + 4 * count);
   const buf = ensureMemory(k, outPtr + outBytes * count);
   new Float32Array(buf, inPtr, count).set(values.subarray(start, start + count));

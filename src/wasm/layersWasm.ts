@@ -1,4 +1,5 @@
-import { align16, ensureMemory, SCRATCH_BASE, wasm, type Kernels } from './runtime.js';
+import { align16, ensureMemory, wasm, type Kernels } from './runtime.js';
+import { heapAlloc, heapFree, scratchBase } from './heap.js';
 
 /*
  * JavaScript side of the integer-layer kernels. Operands are laid out in wasm
@@ -32,7 +33,15 @@ export interface LayerPlan {
   colPtr: number;
   multPtr: number;
   shiftPtr: number;
-  free: number;
+  /** First free byte after the tables for a per-call plan; null for a long-lived plan (scratch then starts at scratchBase()). */
+  free: number | null;
+  /** The heap block holding a long-lived plan's tables, or null. */
+  block: number | null;
+}
+
+/** Where a call's operands start: after a per-call plan's tables, or at the scratch base. */
+export function scratchStart(plan: LayerPlan): number {
+  return plan.free ?? scratchBase();
 }
 
 export interface OutputParams {
@@ -50,30 +59,39 @@ export interface OutputParams {
  * Copy weights [O][D] (int8; or none for depthwise) and the per-channel output terms into wasm
  * memory. `colTerms` may be a function of the weight row sums (computed in wasm from the
  * widened weights), so the caller never loops over the weights in JavaScript.
+ *
+ * A per-call plan lays its tables out in the scratch area (valid until the next call). A
+ * long-lived plan (`longLived`) keeps them in a heap block until `freeLayerPlan`: the weights are
+ * widened once and the plan is a snapshot, so later writes to the caller's weight array cannot
+ * reach it (the rule ONNX Runtime and TFLite follow for prepacked constant weights).
  */
 export function prepareLayerWasm(
   weights: Int8Array | null,
   O: number,
   D: number,
   p: Omit<OutputParams, 'colTerms'> & { colTerms: Int32Array | ((weightSums: Int32Array) => Int32Array) },
+  longLived = false,
 ): LayerPlan | null {
   const k = wasm();
   if (!k) return null;
   const Dp = Math.ceil(D / 8) * 8;
-  const wPtr = SCRATCH_BASE;
   const wBytes = weights ? O * Dp * 2 : 0;
+  const tableBytes = wBytes + 3 * align16(4 * O);
+  const block = longLived ? heapAlloc(k, tableBytes) : null;
+  const wPtr = block ?? scratchBase();
   const colPtr = align16(wPtr + wBytes);
   const multPtr = align16(colPtr + 4 * O);
   const shiftPtr = align16(multPtr + 4 * O);
-  const free = align16(shiftPtr + 4 * O);
-  const buf = ensureMemory(k, free + (weights ? O * D + 16 : 0));
+  const end = align16(shiftPtr + 4 * O);
+  const stage = block === null ? end : scratchBase();
+  const buf = ensureMemory(k, stage + (weights ? O * D + 16 : 0));
   new Int32Array(buf, multPtr, O).set(p.multipliers);
   new Int32Array(buf, shiftPtr, O).set(p.shifts);
   if (weights) {
     if (D % 16 === 0) {
-      // Contiguous rows: stage the bytes after the tables and widen them in wasm.
-      new Int8Array(buf, free, O * D).set(weights);
-      k.widen8to16(free, wPtr, O * D, 1);
+      // Contiguous rows: stage the bytes in scratch memory and widen them in wasm.
+      new Int8Array(buf, stage, O * D).set(weights);
+      k.widen8to16(stage, wPtr, O * D, 1);
     } else {
       const w16 = new Int16Array(buf, wPtr, O * Dp);
       w16.fill(0);
@@ -88,7 +106,13 @@ export function prepareLayerWasm(
   } else colTerms = p.colTerms;
   new Int32Array(k.memory.buffer, colPtr, O).set(colTerms);
   const uniformShift = p.shifts.every((x) => x === p.shifts[0]) ? p.shifts[0]! : null;
-  return { k, O, Dp, wPtr, colPtr, multPtr, shiftPtr, free, uniformShift };
+  return { k, O, Dp, wPtr, colPtr, multPtr, shiftPtr, free: block === null ? end : null, block, uniformShift };
+}
+
+/** Release a long-lived plan's heap block (a per-call plan holds none). */
+export function freeLayerPlan(plan: LayerPlan): void {
+  if (plan.block !== null) heapFree(plan.block);
+  plan.block = null;
 }
 
 /**
@@ -106,7 +130,7 @@ export function matmulRequant(
 ): void {
   const { k, O, Dp } = plan;
   const blockRows = Math.max(2, Math.min(B, Math.floor((4 << 20) / Math.max(1, Dp * 2 + O * 5 + 4))));
-  const xPtr = plan.free;
+  const xPtr = scratchStart(plan);
   const accPtr = align16(xPtr + blockRows * Dp * 2);
   const rowPtr = align16(accPtr + blockRows * O * 4);
   const outPtr = align16(rowPtr + blockRows * 4);
@@ -145,7 +169,7 @@ export function depthwiseRequant(
   const Cp = Math.ceil(C / 8) * 8;
   const { OH, OW } = geometry;
   const P = OH * OW;
-  const xPtr = plan.free;
+  const xPtr = scratchStart(plan);
   const wPtr = align16(xPtr + PH * PW * Cp * 2);
   const tPtr = align16(wPtr + taps.length * Cp * 2);
   const accPtr = align16(tPtr + taps.length * 4);
@@ -191,7 +215,7 @@ export function matmulRequantBytes(
   const D = Dp;
   const signed = src instanceof Int8Array ? 1 : 0;
   const blockRows = Math.max(2, Math.min(B, Math.floor((4 << 20) / Math.max(1, Dp * 3 + O * 5 + 8))));
-  const xPtr = plan.free;
+  const xPtr = scratchStart(plan);
   const stage = align16(xPtr + blockRows * Dp * 2);
   const accPtr = align16(stage + blockRows * D);
   const sumPtr = align16(accPtr + blockRows * O * 4);

@@ -1,4 +1,5 @@
-import { align16, ensureMemory, SCRATCH_BASE, wasm } from './runtime.js';
+import { align16, ensureMemory, wasm } from './runtime.js';
+import { scratchBase } from './heap.js';
 
 const CHUNK = 1 << 18;
 
@@ -29,7 +30,7 @@ export function errorSumsWasm(ref: Float32Array, q: Float32Array, n: number, top
   const total: ErrorSums = { n: 0, sumSqClip: 0, sumSqRound: 0, sumAbs: 0, sumRefSq: 0, sumQSq: 0, sumRefQ: 0, clipCount: 0, maxAbs: -1, maxAbsIndex: -1 };
   for (let s = 0; s < n; s += CHUNK) {
     const m = Math.min(CHUNK, n - s);
-    const rPtr = SCRATCH_BASE;
+    const rPtr = scratchBase();
     const qPtr = align16(rPtr + 4 * m);
     const outPtr = align16(qPtr + 4 * m);
     const buf = ensureMemory(k, outPtr + 80);

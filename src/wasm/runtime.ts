@@ -92,9 +92,6 @@ export function withBackend<T>(backend: 'wasm' | 'ts', f: () => T): T {
 }
 
 const PAGE = 65536;
-/** Bytes below this offset are reserved for small outputs (counts). */
-export const SCRATCH_BASE = 1024;
-
 /** Make the wasm memory at least `bytes` long and return it (the buffer may have moved). */
 export function ensureMemory(k: Kernels, bytes: number): ArrayBuffer {
   const have = k.memory.buffer.byteLength;

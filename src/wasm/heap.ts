@@ -1,0 +1,85 @@
+import { align16, ensureMemory, type Kernels } from './runtime.js';
+
+/*
+ * Long-lived blocks in wasm memory (prepared layer weights, caller-owned tensors), below the
+ * per-call scratch area:
+ *
+ *   [0, HEAP_BASE)         small kernel outputs (counts)
+ *   [HEAP_BASE, heapTop)   long-lived blocks, first fit, freed blocks merged with free neighbours
+ *   [heapTop, …)           scratch: each call lays out its operands from scratchBase() upward
+ *
+ * Blocks are addressed by byte offset, never by a cached view: growing the memory detaches every
+ * view of the old buffer, but offsets stay valid. The heap only moves the scratch base, and no
+ * kernel call is in progress while a block is allocated or freed (JavaScript is single-threaded
+ * and the calls are synchronous), so scratch data never overlaps a live block.
+ */
+
+/** Start of the long-lived blocks; the bytes below hold the encoder's counts. */
+export const HEAP_BASE = 1024;
+
+interface Block {
+  ptr: number;
+  bytes: number;
+  free: boolean;
+}
+
+const blocks: Block[] = [];
+let heapTop = HEAP_BASE;
+
+/** Where per-call scratch data starts: just above the last long-lived block. */
+export function scratchBase(): number {
+  return heapTop;
+}
+
+/** Bytes held by live long-lived blocks (tests check that dispose() gives them back). */
+export function heapBytesInUse(): number {
+  let n = 0;
+  for (const b of blocks) if (!b.free) n += b.bytes;
+  return n;
+}
+
+/** Reserve `bytes` (rounded up to 16) of long-lived wasm memory; returns its byte offset. */
+export function heapAlloc(k: Kernels, bytes: number): number {
+  const size = align16(Math.max(16, bytes));
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i]!;
+    if (!b.free || b.bytes < size) continue;
+    if (b.bytes > size) blocks.splice(i + 1, 0, { ptr: b.ptr + size, bytes: b.bytes - size, free: true });
+    b.bytes = size;
+    b.free = false;
+    return b.ptr;
+  }
+  // No free block fits: extend the heap (the scratch base moves up with it).
+  const last = blocks[blocks.length - 1];
+  let ptr = heapTop;
+  if (last?.free) {
+    // Grow the free block at the top instead of leaving it stranded below the new one.
+    ptr = last.ptr;
+    blocks.pop();
+  }
+  ensureMemory(k, ptr + size);
+  blocks.push({ ptr, bytes: size, free: false });
+  heapTop = ptr + size;
+  return ptr;
+}
+
+/** Give a block back. Freeing an unknown or already free offset is a programming error. */
+export function heapFree(ptr: number): void {
+  const i = blocks.findIndex((b) => b.ptr === ptr && !b.free);
+  if (i < 0) throw new Error(`wasm heap: no live block at ${ptr}`);
+  blocks[i]!.free = true;
+  // Merge with free neighbours, then drop free blocks from the top so the scratch base comes down.
+  const next = blocks[i + 1];
+  if (next?.free) {
+    blocks[i]!.bytes += next.bytes;
+    blocks.splice(i + 1, 1);
+  }
+  const prev = blocks[i - 1];
+  if (prev?.free) {
+    prev.bytes += blocks[i]!.bytes;
+    blocks.splice(i, 1);
+  }
+  while (blocks.length > 0 && blocks[blocks.length - 1]!.free) blocks.pop();
+  const top = blocks[blocks.length - 1];
+  heapTop = top ? top.ptr + top.bytes : HEAP_BASE;
+}
