@@ -204,6 +204,99 @@
   store<i32>(countsPtr + 20, v128.any_true(bad) ? 1 : 0);
 }
 
+// The 8-bit saturating encoder (with or without a bound, with or without counts): 16 values per
+// iteration. After rounding, the int32 codes are narrowed to int16 with saturation, which keeps
+// every comparison with the 8-bit code range and the clamp exact (|k| beyond 2^15 stays beyond
+// it), so the clip tests, the clamp and the counters run on eight lanes per instruction instead of
+// four. Counters are int16 lanes, flushed to int32 every 8192 iterations (at most 2 per lane per
+// iteration, so they never exceed 16384). Bad lanes (|v·2^n| >= 2^22, NaN, ±Inf) are found from a
+// running maximum of the magnitude bits: one max per vector instead of a compare and an or.
+// Measured against encodeLoop on 2^20 values in wasm memory: 1.1–1.25 → 1.7–2.1 G values/s.
+// @ts-ignore: decorator
+@inline export function encodeLoop8(
+  inPtr: usize, outPtr: usize, n: i32, signed: i32, scale: f32, mode: i32,
+  hasBound: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize, countsOn: i32, clampOn: i32,
+): void {
+  const vs = f32x4.splat(scale);
+  const vlo = f32x4.splat(loS);
+  const vhi = f32x4.splat(hiS);
+  const absMask = i32x4.splat(0x7fffffff);
+  const magic = f32x4.splat(12582912.0); // 1.5·2^23
+  const magicBits = i32x4.splat(0x4b400000);
+  // The clamp range as int16 (a bound outside the int16 range clamps the same as the range's edge).
+  const cLo = hasBound ? max<i32>(<i32>loS, minCode) : minCode;
+  const cHi = hasBound ? min<i32>(<i32>hiS, maxCode) : maxCode;
+  const clampLo = i16x8.splat(<i16>min<i32>(32767, max<i32>(-32768, cLo)));
+  const clampHi = i16x8.splat(<i16>min<i32>(32767, max<i32>(-32768, cHi)));
+  const kmin = i16x8.splat(<i16>minCode);
+  const kmax = i16x8.splat(<i16>maxCode);
+  let maxAbs = i32x4.splat(0);
+  let tInexact = i32x4.splat(0), tLow = tInexact, tHigh = tInexact, tBLow = tInexact, tBHigh = tInexact;
+  for (let base = 0; base < n; base += 16 * 8192) {
+    const stop = min<i32>(n, base + 16 * 8192);
+    let cInexact = i16x8.splat(0), cLow = cInexact, cHigh = cInexact, cBLow = cInexact, cBHigh = cInexact;
+    for (let i = base; i < stop; i += 16) {
+      const p = inPtr + ((<usize>i) << 2);
+      const v0 = f32x4.mul(v128.load(p, 0), vs);
+      const v1 = f32x4.mul(v128.load(p, 16), vs);
+      const v2 = f32x4.mul(v128.load(p, 32), vs);
+      const v3 = f32x4.mul(v128.load(p, 48), vs);
+      maxAbs = i32x4.max_s(maxAbs, i32x4.max_s(i32x4.max_s(v128.and(v0, absMask), v128.and(v1, absMask)), i32x4.max_s(v128.and(v2, absMask), v128.and(v3, absMask))));
+      // r + 1.5·2^23 holds the integer r in its low bits (|r| < 2^22); for nearest-even the f32
+      // addition itself rounds to even.
+      const m0 = f32x4.add(mode == 0 ? v0 : roundMode(v0, mode), magic);
+      const m1 = f32x4.add(mode == 0 ? v1 : roundMode(v1, mode), magic);
+      const m2 = f32x4.add(mode == 0 ? v2 : roundMode(v2, mode), magic);
+      const m3 = f32x4.add(mode == 0 ? v3 : roundMode(v3, mode), magic);
+      let k = i16x8.narrow_i32x4_s(i32x4.sub(m0, magicBits), i32x4.sub(m1, magicBits));
+      let q = i16x8.narrow_i32x4_s(i32x4.sub(m2, magicBits), i32x4.sub(m3, magicBits));
+      if (countsOn) {
+        let xk = i16x8.narrow_i32x4_s(f32x4.ne(f32x4.sub(m0, magic), v0), f32x4.ne(f32x4.sub(m1, magic), v1));
+        let xq = i16x8.narrow_i32x4_s(f32x4.ne(f32x4.sub(m2, magic), v2), f32x4.ne(f32x4.sub(m3, magic), v3));
+        let lk = i16x8.lt_s(k, kmin), lq = i16x8.lt_s(q, kmin);
+        let hk = i16x8.gt_s(k, kmax), hq = i16x8.gt_s(q, kmax);
+        if (hasBound) {
+          // Values beyond the bound count as bounded, not as clipped or inexact.
+          const bk = i16x8.narrow_i32x4_s(f32x4.lt(v0, vlo), f32x4.lt(v1, vlo));
+          const bq = i16x8.narrow_i32x4_s(f32x4.lt(v2, vlo), f32x4.lt(v3, vlo));
+          const ak = i16x8.narrow_i32x4_s(f32x4.gt(v0, vhi), f32x4.gt(v1, vhi));
+          const aq = i16x8.narrow_i32x4_s(f32x4.gt(v2, vhi), f32x4.gt(v3, vhi));
+          cBLow = i16x8.sub(i16x8.sub(cBLow, bk), bq);
+          cBHigh = i16x8.sub(i16x8.sub(cBHigh, ak), aq);
+          lk = v128.andnot(lk, bk); lq = v128.andnot(lq, bq);
+          hk = v128.andnot(hk, ak); hq = v128.andnot(hq, aq);
+          xk = v128.andnot(xk, v128.or(bk, ak)); xq = v128.andnot(xq, v128.or(bq, aq));
+        }
+        cInexact = i16x8.sub(i16x8.sub(cInexact, xk), xq);
+        cLow = i16x8.sub(i16x8.sub(cLow, lk), lq);
+        cHigh = i16x8.sub(i16x8.sub(cHigh, hk), hq);
+      }
+      if (clampOn) {
+        k = i16x8.min_s(i16x8.max_s(k, clampLo), clampHi);
+        q = i16x8.min_s(i16x8.max_s(q, clampLo), clampHi);
+      }
+      // Codes are inside the 8-bit range here (or clamped by the saturating narrow when the format fills it).
+      v128.store(outPtr + <usize>i, signed ? i8x16.narrow_i16x8_s(k, q) : i8x16.narrow_i16x8_u(k, q));
+    }
+    if (countsOn) {
+      tInexact = i32x4.add(tInexact, i32x4.extadd_pairwise_i16x8_s(cInexact));
+      tLow = i32x4.add(tLow, i32x4.extadd_pairwise_i16x8_s(cLow));
+      tHigh = i32x4.add(tHigh, i32x4.extadd_pairwise_i16x8_s(cHigh));
+      tBLow = i32x4.add(tBLow, i32x4.extadd_pairwise_i16x8_s(cBLow));
+      tBHigh = i32x4.add(tBHigh, i32x4.extadd_pairwise_i16x8_s(cBHigh));
+    }
+  }
+  if (countsOn) {
+    store<i32>(countsPtr, hsum(tInexact));
+    store<i32>(countsPtr + 4, hsum(tLow));
+    store<i32>(countsPtr + 8, hsum(tHigh));
+    store<i32>(countsPtr + 12, hsum(tBLow));
+    store<i32>(countsPtr + 16, hsum(tBHigh));
+  }
+  const limit = i32x4.splat(0x4a800000); // bits of 2^22
+  store<i32>(countsPtr + 20, v128.any_true(i32x4.ge_s(maxAbs, limit)) ? 1 : 0);
+}
+
 // @ts-ignore: decorator
 @inline function hsum(v: v128): i32 {
   return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);

@@ -98,6 +98,16 @@ describe.skipIf(!wasmAvailable())('encodeFixed: WebAssembly === reference', () =
     expect(() => encodeFixed(x, 'UQ3.5')).toThrow(/NaN at index 300000/);
   });
 
+  it('counts stay exact when every value of a whole chunk is inexact and clipped (int16 lane counters flushed in time)', () => {
+    const n = 1 << 19;
+    for (const [v, format] of [[100.3, 'UQ3.5'], [-50.01, 'Q3.4'], [7.3, 'relu6'], [-1.01, 'relu6']] as const) {
+      const x = new Float32Array(n).fill(v);
+      const a = encodeFixed(x, format);
+      expect(a.counts).toEqual(encodeFixedReference(x, format).counts);
+      expect(a.counts.clippedLow + a.counts.clippedHigh + a.counts.boundedLow + a.counts.boundedHigh).toBe(n);
+    }
+  });
+
   it('10^4 calls leave the wasm memory flat (no leak)', () => {
     const x = Float32Array.from({ length: 4096 }, (_, i) => i / 100);
     encodeFixed(x, 'relu6');
