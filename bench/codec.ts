@@ -1,4 +1,4 @@
-import { decodeFixed, encodeFixed, encodeFixedReference, encodeFixedTs, withBackend } from '../src/index.js';
+import { allocWasmArray, decodeFixed, encodeFixed, encodeFixedReference, encodeFixedTs, withBackend } from '../src/index.js';
 import { benchGroup, type BenchRow } from './harness.js';
 
 /** Normal(0, 2)-ish values: random signs, like real pre-activations (branches mispredict). */
@@ -34,12 +34,19 @@ export function benchCodec(n: number, numpy: Record<string, number> | null): Ben
   const dst5 = new Uint8Array(5 * n);
   const rows: BenchRow[] = [];
   const ts = <T>(f: () => T): T => withBackend('ts', f);
+  // The same values and codes held in wasm memory (allocWasmArray): encodeFixed works in place.
+  const xw = allocWasmArray('float32', n);
+  xw.array.set(x);
+  const cw = allocWasmArray('uint8', n);
   rows.push(
     ...benchGroup(`encode UQ3.5, nearest-even, saturate (${n} float32 values)`, 'values', [
       { name: 'naive Math.round loop', units: n, run: () => naiveEncode(x, codes), baseline: true },
       { name: 'encodeFixed (default: WebAssembly SIMD)', units: n, run: () => encodeFixed(x, 'UQ3.5', { out: codes }) },
       { name: 'encodeFixed relu6 preset (wasm, bound [0,6])', units: n, run: () => encodeFixed(x, 'relu6', { out: codes }) },
       { name: 'encodeFixed codes only (wasm, counts: false)', units: n, run: () => encodeFixed(x, 'UQ3.5', { out: codes, counts: false }) },
+      { name: 'encodeFixed, arrays in wasm memory (allocWasmArray)', units: n, run: () => encodeFixed(xw.array, 'UQ3.5', { out: cw.array }) },
+      { name: 'encodeFixed relu6 preset, arrays in wasm memory', units: n, run: () => encodeFixed(xw.array, 'relu6', { out: cw.array }) },
+      { name: 'encodeFixed codes only, arrays in wasm memory', units: n, run: () => encodeFixed(xw.array, 'UQ3.5', { out: cw.array, counts: false }) },
       { name: 'encodeFixedTs (TypeScript fast path)', units: n, run: () => encodeFixedTs(x, 'UQ3.5', { out: codes }) },
       { name: 'encodeFixedReference (per element)', units: n, run: () => ts(() => encodeFixedReference(x, 'UQ3.5', { out: codes })) },
       { name: 'numpy clip(rint(x*32)).astype(uint8)', units: n, externalMs: numpy?.['encode'] ?? null },
@@ -47,6 +54,8 @@ export function benchCodec(n: number, numpy: Record<string, number> | null): Ben
       { name: 'memory copy, 5 bytes/value (yardstick)', units: n, run: () => dst5.set(src5) },
     ]),
   );
+  xw.dispose();
+  cw.dispose();
   const c = encodeFixed(x, 'UQ3.5').codes as Uint8Array;
   rows.push(
     ...benchGroup(`decode UQ3.5 (${n} codes → float32)`, 'values', [

@@ -127,3 +127,4 @@ export { exportBundle, importBundle, openBundle, decodeBundleTensor, verifyTenso
 
 // WebAssembly SIMD backend.
 export { wasmAvailable, setBackend, backend, withBackend, wasmMemoryBytes } from './wasm/runtime.js';
+export { allocWasmArray, type WasmArray } from './wasm/wasmArray.js';

@@ -1,3 +1,5 @@
+import { offWasm } from '../wasm/runtime.js';
+import { checkAttached } from '../wasm/wasmArray.js';
 import { UsageError } from '../errors.js';
 import type { CodeArray, FixedFormat } from '../format/fixedFormat.js';
 import { parseFormat, type FormatLike } from '../format/parseFormat.js';
@@ -43,6 +45,10 @@ function checkCodes(codes: unknown, format: FixedFormat): asserts codes is CodeA
  * Codes outside the format's range (e.g. 200 for a 6-bit format) are an error.
  */
 export function decodeFixed(codes: CodeArray, formatLike: FormatLike, out?: Float32Array): Float32Array {
+  checkAttached(codes, 'codes');
+  if (out) checkAttached(out, 'out');
+  // Codes living in wasm memory are copied out first: a scratch growth would detach them mid-call.
+  codes = offWasm(codes);
   const format = parseFormat(formatLike);
   checkCodes(codes, format);
   const n = codes.length;

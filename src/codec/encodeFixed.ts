@@ -5,6 +5,7 @@ import type { NanMode, OverflowMode, RoundingMode } from './modes.js';
 import { parseNanMode, parseOverflow, parseRounding } from './modes.js';
 import { roundToInteger, stochasticUniform } from './roundToInteger.js';
 import { encodeRangeWasm, wasmEncodeEligible, WASM_CHUNK } from '../wasm/encodeWasm.js';
+import { checkAttached } from '../wasm/wasmArray.js';
 
 export interface EncodeOptions {
   /** Default: the format's own (from an explicit ap_fixed<…,Q,O>), else 'nearest-even'. */
@@ -213,6 +214,11 @@ function outputArray(format: FixedFormat, length: number, out: CodeArray | undef
   return out;
 }
 
+/** Whether two views share bytes of the same buffer. */
+function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
 /** 1.5·2^52: adding and subtracting it rounds a double with |v| < 2^51 to an integer, ties to even. */
 const RNE_MAGIC = 6755399441055744;
 /** The fast loop keeps codes in int32; anything at or beyond this goes through encodeElement. */
@@ -232,6 +238,11 @@ const FAST_LIMIT = 1073741824; // 2^30
  *  3. The reference, element by element, for everything else.
  */
 export function encodeFixed(values: FloatArray, format: FormatLike, options: EncodeOptions = {}): EncodeResult {
+  checkAttached(values, 'values');
+  if (options.out) {
+    checkAttached(options.out, 'out');
+    if (overlaps(values, options.out)) throw new UsageError('out must not overlap the input values');
+  }
   const p = planEncode(values, format, options);
   if (!wasmEncodeEligible(values, p)) return encodeFixedTs(values, format, options);
   const codes = outputArray(p.format, values.length, options.out);

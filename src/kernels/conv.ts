@@ -1,3 +1,4 @@
+import { offWasm } from '../wasm/runtime.js';
 import { UsageError } from '../errors.js';
 import { dotRows } from './dense.js';
 import { depthwiseRequant, matmulRequant, matmulRequantBytes, prepareLayerWasm } from '../wasm/layersWasm.js';
@@ -92,8 +93,9 @@ function planConv(p: ConvCommon & { weightsShape: readonly number[] }, layer: st
   const inputZeroPoint = checkZeroPoint(p.inputZeroPoint, p.input, 'inputZeroPoint', layer);
   const weightZeroPoint = checkZeroPoint(p.weightZeroPoint ?? 0, p.weights, 'weightZeroPoint', layer);
   return {
-    input: p.input,
-    weights: p.weights,
+    // Inputs living in wasm memory are copied out first: a scratch growth would detach them mid-call.
+    input: offWasm(p.input),
+    weights: offWasm(p.weights),
     N, H, W, C, KH, KW, OC,
     OH: ph.outSize,
     OW: pw.outSize,

@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import { mbqmUnchecked, multiplyByQuantizedMultiplier } from './fixedPointMath.js';
 import { fillRows, freeLayerPlan, matmulRequant, matmulRequantBytes, prepareLayerWasm, type LayerPlan } from '../wasm/layersWasm.js';
-import { wasm } from '../wasm/runtime.js';
+import { offWasm, wasm } from '../wasm/runtime.js';
 import { checkBias, checkCodes, checkShape, checkZeroPoint, resolveOutputStage, type OutputStage, type ResolvedOutputStage } from './layerParams.js';
 
 export interface DenseInt8Params extends OutputStage {
@@ -41,8 +41,9 @@ function planDense(p: DenseInt8Params): DensePlan {
   const inputZeroPoint = checkZeroPoint(p.inputZeroPoint, p.input, 'inputZeroPoint', layer);
   const weightZeroPoint = checkZeroPoint(p.weightZeroPoint ?? 0, p.weights, 'weightZeroPoint', layer);
   return {
-    input: p.input,
-    weights: p.weights,
+    // Inputs living in wasm memory are copied out first: a scratch growth would detach them mid-call.
+    input: offWasm(p.input),
+    weights: offWasm(p.weights),
     batches,
     inDim,
     outDim,
@@ -270,7 +271,7 @@ export function prepareDenseInt8(p: DenseInt8LayerParams): DenseInt8Layer {
       if (!plan || !wasm()) return denseInt8({ ...snapshot, input, inputShape: [batches, inDim] });
       checkZeroPoint(p.inputZeroPoint, input, 'inputZeroPoint', layer);
       const result = allocateOut(out, batches * outDim);
-      runDenseWasm(plan, d, input, batches, result);
+      runDenseWasm(plan, d, offWasm(input), batches, result);
       return result;
     },
     dispose() {

@@ -1,4 +1,4 @@
-import { align16, ensureMemory, wasm } from './runtime.js';
+import { align16, ensureMemory, isWasmResident, wasm } from './runtime.js';
 import { scratchBase } from './heap.js';
 
 const CHUNK = 1 << 20;
@@ -9,7 +9,8 @@ const CHUNK = 1 << 20;
  */
 export function decode8Wasm(bytes: Uint8Array, signed: boolean, step: number, out: Float32Array): number {
   const k = wasm();
-  if (!k) return 0;
+  // An output in wasm memory is written by the caller's TypeScript loop (a growth here would detach it).
+  if (!k || isWasmResident(out) || isWasmResident(bytes)) return 0;
   const whole = bytes.length - (bytes.length % 16);
   for (let s = 0; s < whole; s += CHUNK) {
     const n = Math.min(CHUNK, whole - s);
@@ -26,7 +27,7 @@ export function decode8Wasm(bytes: Uint8Array, signed: boolean, step: number, ou
 /** Clamp 8-bit codes to [lo, hi] into `out` with the SIMD kernel; returns how many were done. */
 export function clamp8Wasm(codes: Int8Array | Uint8Array, out: Int8Array | Uint8Array, signed: boolean, lo: number, hi: number): number {
   const k = wasm();
-  if (!k) return 0;
+  if (!k || isWasmResident(out) || isWasmResident(codes)) return 0;
   const whole = codes.length - (codes.length % 16);
   for (let s = 0; s < whole; s += CHUNK) {
     const n = Math.min(CHUNK, whole - s);
@@ -46,7 +47,7 @@ const signedOf = (c: Codes) => (c instanceof Int8Array || c instanceof Int16Arra
 /** Element-wise requantization in wasm (exact i64 MBQM); returns false without wasm. */
 export function requantCodesWasm(codes: Codes, out: Codes, zin: number, m: number, s: number, single: boolean, zout: number, lo: number, hi: number): boolean {
   const k = wasm();
-  if (!k) return false;
+  if (!k || isWasmResident(out) || isWasmResident(codes)) return false;
   const ib = bytesOf(codes);
   const ob = bytesOf(out);
   for (let start = 0; start < codes.length; start += CHUNK) {
@@ -64,7 +65,7 @@ export function requantCodesWasm(codes: Codes, out: Codes, zin: number, m: numbe
 /** 256-entry table lookup for 8-bit codes in wasm; returns false without wasm or for other widths. */
 export function lut8Wasm(codes: Codes, table: Codes, out: Codes): boolean {
   const k = wasm();
-  if (!k || bytesOf(codes) !== 1 || bytesOf(table) !== 1 || bytesOf(out) !== 1 || table.length !== 256) return false;
+  if (!k || isWasmResident(out) || isWasmResident(codes) || isWasmResident(table) || bytesOf(codes) !== 1 || bytesOf(table) !== 1 || bytesOf(out) !== 1 || table.length !== 256) return false;
   const tablePtr = scratchBase();
   const inPtr = tablePtr + 256;
   for (let start = 0; start < codes.length; start += CHUNK) {

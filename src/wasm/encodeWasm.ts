@@ -44,10 +44,18 @@ export function wasmEncodeEligible(values: unknown, p: EncodePlan): boolean {
 export function encodeRangeWasm(values: Float32Array, codes: CodeArray, start: number, count: number, p: EncodePlan, counts: EncodeCounts, withCounts = true): boolean {
   const k = wasm()!;
   const outBytes = p.format.bits <= 8 ? 1 : 2;
-  const inPtr = scratchBase();
-  const outPtr = align16(inPtr + 4 * count);
-  const buf = ensureMemory(k, outPtr + outBytes * count);
-  new Float32Array(buf, inPtr, count).set(values.subarray(start, start + count));
+  // Arrays that already live in wasm memory (allocWasmArray) are read and written in place.
+  const inPlace = values.buffer === k.memory.buffer;
+  const outPlace = codes.buffer === k.memory.buffer;
+  let free = scratchBase();
+  const inPtr = inPlace ? values.byteOffset + 4 * start : free;
+  if (!inPlace) free = align16(free + 4 * count);
+  const outPtr = outPlace ? codes.byteOffset + outBytes * start : free;
+  if (!outPlace) free = outPtr + outBytes * count;
+  // A growth now would detach the caller's views; the heap keeps SCRATCH_RESERVE bytes free for this.
+  if ((inPlace || outPlace) && free > k.memory.buffer.byteLength) throw new Error('relu6q internal error: wasm scratch reserve exhausted');
+  const buf = ensureMemory(k, free);
+  if (!inPlace) new Float32Array(buf, inPtr, count).set(values.subarray(start, start + count));
   const loS = p.hasBound ? p.lo * p.scale : 0;
   const hiS = p.hasBound ? p.hi * p.scale : 0;
   // variant: 0 saturate, 1 saturate with a bound, 2 wrap, 3 saturate where the format fills its code
@@ -59,7 +67,7 @@ export function encodeRangeWasm(values: Float32Array, codes: CodeArray, start: n
   const c = new Int32Array(k.memory.buffer, 0, 6);
   if (c[5] !== 0) return false;
   if (!withCounts) {
-    copyOut(codes, k.memory.buffer, outPtr, start, count, outBytes, p.format.signed);
+    if (!outPlace) copyOut(codes, k.memory.buffer, outPtr, start, count, outBytes, p.format.signed);
     return true;
   }
   counts.inexact += c[0]!;
@@ -72,7 +80,7 @@ export function encodeRangeWasm(values: Float32Array, codes: CodeArray, start: n
     if (loS < p.format.minCode) counts.clippedLow += c[3]!;
     if (hiS > p.format.maxCode) counts.clippedHigh += c[4]!;
   }
-  copyOut(codes, k.memory.buffer, outPtr, start, count, outBytes, p.format.signed);
+  if (!outPlace) copyOut(codes, k.memory.buffer, outPtr, start, count, outBytes, p.format.signed);
   return true;
 }
 

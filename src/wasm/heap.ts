@@ -17,6 +17,14 @@ import { align16, ensureMemory, type Kernels } from './runtime.js';
 /** Start of the long-lived blocks; the bytes below hold the encoder's counts. */
 export const HEAP_BASE = 1024;
 
+/**
+ * Scratch bytes kept available above the heap after every allocation, so that a call whose input
+ * or output lives in wasm memory (allocWasmArray) never has to grow the memory — which would
+ * detach the caller's views mid-call. One encoder chunk needs at most 6 bytes per value
+ * (WASM_CHUNK = 2^18 values: 1.5 MiB).
+ */
+export const SCRATCH_RESERVE = 2 << 20;
+
 interface Block {
   ptr: number;
   bytes: number;
@@ -57,7 +65,7 @@ export function heapAlloc(k: Kernels, bytes: number): number {
     ptr = last.ptr;
     blocks.pop();
   }
-  ensureMemory(k, ptr + size);
+  ensureMemory(k, ptr + size + SCRATCH_RESERVE);
   blocks.push({ ptr, bytes: size, free: false });
   heapTop = ptr + size;
   return ptr;

@@ -1,4 +1,4 @@
-import { align16, ensureMemory, wasm } from './runtime.js';
+import { align16, ensureMemory, isWasmResident, wasm } from './runtime.js';
 import { scratchBase } from './heap.js';
 
 const CHUNK = 1 << 18;
@@ -26,7 +26,8 @@ export interface ErrorSums {
  */
 export function errorSumsWasm(ref: Float32Array, q: Float32Array, n: number, top: number): ErrorSums | null {
   const k = wasm();
-  if (!k) return null;
+  // Arrays in wasm memory go through the caller's TypeScript loop (a growth here would detach them).
+  if (!k || isWasmResident(ref) || isWasmResident(q)) return null;
   const total: ErrorSums = { n: 0, sumSqClip: 0, sumSqRound: 0, sumAbs: 0, sumRefSq: 0, sumQSq: 0, sumRefQ: 0, clipCount: 0, maxAbs: -1, maxAbsIndex: -1 };
   for (let s = 0; s < n; s += CHUNK) {
     const m = Math.min(CHUNK, n - s);

@@ -92,10 +92,34 @@ export function withBackend<T>(backend: 'wasm' | 'ts', f: () => T): T {
 }
 
 const PAGE = 65536;
+/** Whether `a` is a view of the wasm memory (an allocWasmArray array). */
+export function isWasmResident(a: ArrayBufferView): boolean {
+  return loaded !== null && a.buffer === loaded.memory.buffer;
+}
+
+/**
+ * An input that lives in wasm memory, copied out of it; any other array as it is. A kernel that
+ * may grow the memory (its scratch) calls this first: a growth would detach the caller's view
+ * mid-call. Only encodeFixed reads such arrays in place (its scratch never grows the memory).
+ */
+export function offWasm<T extends ArrayBufferView & { slice(): T }>(a: T): T {
+  return isWasmResident(a) ? a.slice() : a;
+}
+
+/** Buffers of the wasm memory that a growth replaced (and so detached): a view of one is stale. */
+const retired = new WeakSet<ArrayBufferLike>();
+
+export function isRetiredWasmBuffer(buffer: ArrayBufferLike): boolean {
+  return retired.has(buffer);
+}
+
 /** Make the wasm memory at least `bytes` long and return it (the buffer may have moved). */
 export function ensureMemory(k: Kernels, bytes: number): ArrayBuffer {
   const have = k.memory.buffer.byteLength;
-  if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / PAGE));
+  if (bytes > have) {
+    retired.add(k.memory.buffer);
+    k.memory.grow(Math.ceil((bytes - have) / PAGE));
+  }
   return k.memory.buffer;
 }
 
