@@ -32,6 +32,8 @@ export function benchKernels(quick: boolean, numpy: Record<string, number> | nul
   // Weights prepared once (widened and summed in wasm memory), as an inference loop would use them.
   const layerI8 = prepareDenseInt8({ ...common, inputZeroPoint: -5 });
   const layerU8 = prepareDenseInt8({ ...common, inputZeroPoint: 0, outputDtype: 'uint8', outputZeroPoint: 0 });
+  const layerI8x2 = prepareDenseInt8({ ...common, inputZeroPoint: -5 }, { threads: 2 });
+  const layerU8x2 = prepareDenseInt8({ ...common, inputZeroPoint: 0, outputDtype: 'uint8', outputZeroPoint: 0 }, { threads: 2 });
   rows.push(
     ...benchGroup(`denseInt8 ${B}x${D} · ${D}x${O} (${macs} MACs), int8 x int8`, 'MAC', [
       { name: 'naive triple loop (accumulators only)', units: macs, run: () => naiveDense(xi8, w, B, D, O, 5, acc), baseline: true },
@@ -39,6 +41,7 @@ export function benchKernels(quick: boolean, numpy: Record<string, number> | nul
       { name: 'denseInt8 (TypeScript)', units: macs, run: () => ts(() => denseInt8({ ...common, input: xi8, inputZeroPoint: -5 })) },
       { name: 'denseInt8 (default: WebAssembly SIMD)', units: macs, run: () => denseInt8({ ...common, input: xi8, inputZeroPoint: -5 }) },
       { name: 'prepareDenseInt8 layer.run (wasm, weights prepared once)', units: macs, run: () => layerI8.run(xi8) },
+      { name: `same, threads: 2 (helper thread${layerI8x2.threads === 2 ? '' : ' NOT available'})`, units: macs, run: () => layerI8x2.run(xi8) },
       { name: 'numpy int32 a @ w.T (no requantization)', units: macs, externalMs: numpy?.['matmul'] ?? null },
     ], quick ? 2 : 5),
     ...benchGroup(`denseInt8 ${B}x${D} · ${D}x${O}, uint8 (UQ3.5) x int8 — the ReLU6 path`, 'MAC', [
@@ -46,6 +49,7 @@ export function benchKernels(quick: boolean, numpy: Record<string, number> | nul
       { name: 'denseInt8 (TypeScript)', units: macs, run: () => ts(() => denseInt8({ ...common, input: xu8, inputZeroPoint: 0, outputDtype: 'uint8', outputZeroPoint: 0 })) },
       { name: 'denseInt8 (default: WebAssembly SIMD)', units: macs, run: () => denseInt8({ ...common, input: xu8, inputZeroPoint: 0, outputDtype: 'uint8', outputZeroPoint: 0 }) },
       { name: 'prepareDenseInt8 layer.run (wasm, weights prepared once)', units: macs, run: () => layerU8.run(xu8) },
+      { name: `same, threads: 2 (helper thread${layerU8x2.threads === 2 ? '' : ' NOT available'})`, units: macs, run: () => layerU8x2.run(xu8) },
     ], quick ? 2 : 5),
   );
   // MobileNetV1 conv_3 shapes at a 224 input: depthwise 3x3 over 56x56x128, pointwise 1x1 128 → 128 on 56x56.
@@ -71,7 +75,6 @@ export function benchKernels(quick: boolean, numpy: Record<string, number> | nul
       { name: 'conv2dInt8 (default: WebAssembly SIMD)', units: pwMacs, run: () => conv2dInt8(pwParams) },
     ], quick ? 1 : 3),
   );
-  layerI8.dispose();
-  layerU8.dispose();
+  for (const l of [layerI8, layerU8, layerI8x2, layerU8x2]) l.dispose();
   return rows;
 }

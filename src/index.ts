@@ -83,7 +83,7 @@ export {
 export { activationRange, type FusedActivation } from './kernels/activationRange.js';
 export { reluClampCodes, cmsisRawRelu6, requantize, relu6Requantize, requantizeMultiplier } from './kernels/elementwise.js';
 export { buildLookupTable, applyLookupTable, type LookupTable } from './kernels/lookupTable.js';
-export { denseInt8, denseInt8Reference, prepareDenseInt8, type DenseInt8Params, type DenseInt8Layer, type DenseInt8LayerParams } from './kernels/dense.js';
+export { denseInt8, denseInt8Reference, prepareDenseInt8, PARALLEL_MIN_MACS, type DenseInt8Params, type DenseInt8Layer, type DenseInt8LayerParams, type PrepareOptions } from './kernels/dense.js';
 export {
   conv2dInt8,
   conv2dInt8Reference,

@@ -2,7 +2,7 @@
 // bit for bit, is a snapshot of its weights, survives wasm memory growth, and gives its memory back.
 import { describe, expect, it } from 'vitest';
 import { fc, test as fcTest } from '@fast-check/vitest';
-import { denseInt8Reference, encodeFixed, prepareDenseInt8, wasmAvailable, withBackend, UsageError } from '../src/index.js';
+import { denseInt8Reference, encodeFixed, prepareDenseInt8, PARALLEL_MIN_MACS, wasmAvailable, withBackend, UsageError } from '../src/index.js';
 import { heapAlloc, heapBytesInUse, heapFree, scratchBase, HEAP_BASE } from '../src/wasm/heap.js';
 import { wasm } from '../src/wasm/runtime.js';
 
@@ -79,6 +79,41 @@ describe('prepareDenseInt8', () => {
     expect(() => layer.run(p.input)).toThrow(/disposed/);
     expect(() => prepareDenseInt8({ ...p, weightsShape: [4, 15] })).toThrow(/weightsShape needs 60/);
     expect(() => prepareDenseInt8({ ...p, inputZeroPoint: 300 })).toThrow(/inputZeroPoint 300/);
+  });
+});
+
+describe('prepareDenseInt8 with a helper thread (threads: 2)', () => {
+  it('splits large runs across two threads with results equal to the TFLite reference', () => {
+    // 2^21 MACs and more are split; odd batch counts give the helper the smaller half.
+    for (const [B, D, O, uint] of [[33, 256, 256, true], [8, 512, 512, false], [2, 1024, 1024, true], [3, 16, 8, false]] as const) {
+      const p = layerParams(B * 7 + D, B, D, O, uint);
+      const layer = prepareDenseInt8(p, { threads: 2 });
+      try {
+        expect(layer.threads).toBe(2);
+        const expected = Array.from(denseInt8Reference(p));
+        expect(Array.from(layer.run(p.input))).toEqual(expected);
+        expect(Array.from(layer.run(p.input))).toEqual(expected);
+        expect(Array.from(withBackend('ts', () => layer.run(p.input)))).toEqual(expected);
+        if (B * D * O >= PARALLEL_MIN_MACS) expect(B).toBeGreaterThan(1);
+      } finally {
+        layer.dispose();
+      }
+    }
+  });
+
+  it('the helper keeps its own snapshot; bad input and bad thread counts are one-line errors', () => {
+    const p = layerParams(5, 4, 512, 1024, true);
+    const expected = Array.from(denseInt8Reference(p));
+    const layer = prepareDenseInt8(p, { threads: 2 });
+    p.weights.fill(-3);
+    expect(Array.from(layer.run(p.input))).toEqual(expected);
+    expect(() => layer.run(new Uint8Array(511))).toThrow(/not a positive multiple of inDim 512/);
+    layer.dispose();
+    expect(() => layer.run(p.input)).toThrow(/disposed/);
+    expect(() => prepareDenseInt8(p, { threads: 4 as 2 })).toThrow(/threads must be 1 or 2, got 4/);
+    const single = prepareDenseInt8(p);
+    expect(single.threads).toBe(1);
+    single.dispose();
   });
 });
 
