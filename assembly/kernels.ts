@@ -297,6 +297,15 @@
   store<i32>(countsPtr + 20, v128.any_true(i32x4.ge_s(maxAbs, limit)) ? 1 : 0);
 }
 
+// [Σa, Σb, Σc, Σd] of four i32x4 vectors: two rounds of pairwise shuffles and adds (wrapping, as
+// the scalar sums) instead of sixteen lane extracts.
+// @ts-ignore: decorator
+@inline function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = i32x4.add(i32x4.shuffle(a, b, 0, 1, 4, 5), i32x4.shuffle(a, b, 2, 3, 6, 7)); // a0+a2 a1+a3 b0+b2 b1+b3
+  const cd = i32x4.add(i32x4.shuffle(c, d, 0, 1, 4, 5), i32x4.shuffle(c, d, 2, 3, 6, 7));
+  return i32x4.add(i32x4.shuffle(ab, cd, 0, 2, 4, 6), i32x4.shuffle(ab, cd, 1, 3, 5, 7));
+}
+
 // @ts-ignore: decorator
 @inline function hsum(v: v128): i32 {
   return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
@@ -379,9 +388,8 @@ export function matmulI16(xPtr: usize, wPtr: usize, accPtr: usize, B: i32, O: i3
         pw += 16;
       }
       const q0 = r0 + (<usize>o << 2);
-      const q1 = q0 + outRow;
-      store<i32>(q0, hsum(a00)); store<i32>(q0 + 4, hsum(a01)); store<i32>(q0 + 8, hsum(a02)); store<i32>(q0 + 12, hsum(a03));
-      store<i32>(q1, hsum(a10)); store<i32>(q1 + 4, hsum(a11)); store<i32>(q1 + 8, hsum(a12)); store<i32>(q1 + 12, hsum(a13));
+      v128.store(q0, hsum4(a00, a01, a02, a03));
+      v128.store(q0 + outRow, hsum4(a10, a11, a12, a13));
     }
     for (; o < O; o++) {
       let pw = wPtr + <usize>o * rowBytes;
@@ -552,6 +560,7 @@ export function requantRowsUniformShift(
   const nudgePos = i64x2.splat(1 << 30);
   const nudgeNeg = i64x2.splat(1 - (1 << 30));
   const low31 = i64x2.splat((<i64>1 << 31) - 1);
+  const zero64 = i64x2.splat(0);
   const vzp = i32x4.splat(zp);
   // clamp(q + zp, lo, hi) computed as clamp(q, lo − zp, hi − zp) + zp, which cannot wrap in int32
   // (the TypeScript reference adds the zero point without wrapping).
@@ -571,10 +580,16 @@ export function requantRowsUniformShift(
       const m = v128.load(multPtr + oo);
       const p0 = i64x2.extmul_low_i32x4_s(a, m);
       const p1 = i64x2.extmul_high_i32x4_s(a, m);
-      const v0 = i64x2.add(p0, v128.bitselect(nudgeNeg, nudgePos, i64x2.lt_s(p0, i64x2.splat(0))));
-      const v1 = i64x2.add(p1, v128.bitselect(nudgeNeg, nudgePos, i64x2.lt_s(p1, i64x2.splat(0))));
-      const q0 = i64x2.shr_s(i64x2.add(v0, v128.and(i64x2.shr_s(v0, 63), low31)), 31);
-      const q1 = i64x2.shr_s(i64x2.add(v1, v128.and(i64x2.shr_s(v1, 63), low31)), 31);
+      // SRDHM: (p + nudge) / 2^31 truncated toward zero. v = p + nudge has the sign of p, so one
+      // compare gives both the nudge and the round-toward-zero correction; only the low 32 bits of
+      // the quotient are kept, and those are the same for a logical shift (native psrlq) as for an
+      // arithmetic one (which x64 lacks below AVX-512 and V8 emulates).
+      const n0 = i64x2.lt_s(p0, zero64);
+      const n1 = i64x2.lt_s(p1, zero64);
+      const v0 = i64x2.add(p0, v128.bitselect(nudgeNeg, nudgePos, n0));
+      const v1 = i64x2.add(p1, v128.bitselect(nudgeNeg, nudgePos, n1));
+      const q0 = i64x2.shr_u(i64x2.add(v0, v128.and(n0, low31)), 31);
+      const q1 = i64x2.shr_u(i64x2.add(v1, v128.and(n1, low31)), 31);
       // low 32 bits of each i64 lane → one i32x4
       let q = i8x16.shuffle(q0, q1, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
       const sat = v128.and(i32x4.eq(a, vmin), i32x4.eq(m, vmin));

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { denseInt8, encodeFixed } from '../src/index.js';
+import { allocWasmArray, denseInt8, encodeFixed, prepareDenseInt8 } from '../src/index.js';
 import { benchGroup } from './harness.js';
 import { benchInput } from './codec.js';
 import { ONNX, oneNodeModel } from './onnxModel.js';
@@ -62,11 +62,17 @@ export async function benchPeers(n: number): Promise<void> {
   for (let i = 0; i < n; i++) if (ours[i] !== ortCodes[i]) diff++;
   const ortQuantMs = await timeAsyncBest(() => quant.run(feeds), 5);
   const codes = new Uint8Array(n);
+  const xw = allocWasmArray('float32', n);
+  xw.array.set(x);
+  const cw = allocWasmArray('uint8', n);
   benchGroup(`peers: encode UQ3.5 vs onnxruntime-web QuantizeLinear (scale 1/32, zp 0; ${n} values; codes differ at ${diff} positions)`, 'values', [
     { name: 'onnxruntime-web QuantizeLinear (wasm, 1 thread)', units: n, externalMs: ortQuantMs, baseline: true },
     { name: 'encodeFixed (default: wasm, with counts)', units: n, run: () => encodeFixed(x, 'UQ3.5', { out: codes }) },
     { name: 'encodeFixed (wasm, counts: false)', units: n, run: () => encodeFixed(x, 'UQ3.5', { out: codes, counts: false }) },
+    { name: 'encodeFixed, arrays in wasm memory (allocWasmArray)', units: n, run: () => encodeFixed(xw.array, 'UQ3.5', { out: cw.array }) },
   ]);
+  xw.dispose();
+  cw.dispose();
 
   const B = 64, D = 512, O = 512;
   let s = 1;
@@ -88,8 +94,11 @@ export async function benchPeers(n: number): Promise<void> {
   const ortMmMs = await timeAsyncBest(() => mm.run(mmFeeds), 10);
   const macs = B * D * O;
   const p = { input: a, inputShape: [B, D] as [number, number], inputZeroPoint: 0, weights: w, weightsShape: [O, D] as [number, number], bias: null, outputMultiplier: 2 ** 30, outputShift: -12, outputZeroPoint: 0, outputDtype: 'uint8' as const };
+  const layer = prepareDenseInt8(p);
   benchGroup(`peers: uint8 × int8 ${B}x${D}·${D}x${O} vs onnxruntime-web MatMulInteger (int32 out, no requantization; its accumulators ${bad ? `DIFFER at ${bad} sampled outputs` : 'match a plain loop'})`, 'MAC', [
     { name: 'onnxruntime-web MatMulInteger u8·s8 (wasm, 1 thread)', units: macs, externalMs: ortMmMs, baseline: true },
     { name: 'denseInt8 (default: wasm, with requantization)', units: macs, run: () => denseInt8(p) },
+    { name: 'prepareDenseInt8 layer.run (weights prepared once, as ort prepacks)', units: macs, run: () => layer.run(a) },
   ]);
+  layer.dispose();
 }
