@@ -34,6 +34,13 @@ describe('README output is real', () => {
     expect(README).toContain('// 1474 64096 0.03125');
     expect(Array.from(m.encodeFixed(Float32Array.of(2.5, -2.5), 'Q7.0', { rounding: 'nearest-away' }).codes)).toEqual([3, -3]);
   });
+  it("every name the README imports from 'relu6q' is exported by the library", async () => {
+    const m = (await import('../src/index.js')) as Record<string, unknown>;
+    const names = [...README.matchAll(/import \{([^}]+)\} from 'relu6q'/g)].flatMap((g) => g[1]!.split(',').map((n) => n.trim()).filter(Boolean));
+    expect(names).toContain('prepareDenseInt8');
+    expect(names).toContain('allocWasmArray');
+    for (const name of names) expect(m[name], name).toBeDefined();
+  });
   it('the quick start commands exist', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     expect(pkg.scripts.start).toBe('node dist/cli/main.js report');
