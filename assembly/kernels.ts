@@ -613,6 +613,71 @@ export function requantRowsUniformShift(
   }
 }
 
+// requantRowsUniformShift for per-channel shifts (double rounding), from per-channel tables
+// (int32 each, at tabPtr: [2^left][2^(31 − right), or 0 when right = 0][2^right − 1][(2^right − 1) >> 1],
+// O entries per table). WebAssembly SIMD has no per-lane shift: the left shift is a wrapping multiply
+// by 2^left (x << left in int32), and the arithmetic right shift is the exact 64-bit product
+// q · 2^(31 − right) shifted right by 31, i.e. floor(q / 2^right). Equal to mbqm lane by lane.
+export function requantRowsPerChannel(
+  accPtr: usize, rows: i32, O: i32, accStride: i32, rowTermPtr: usize, colTermPtr: usize,
+  multPtr: usize, tabPtr: usize, zp: i32, lo: i32, hi: i32, outPtr: usize, outStride: i32,
+): void {
+  const nudgePos = i64x2.splat(1 << 30);
+  const nudgeNeg = i64x2.splat(1 - (1 << 30));
+  const low31 = i64x2.splat((<i64>1 << 31) - 1);
+  const zero64 = i64x2.splat(0);
+  const zero = i32x4.splat(0);
+  const vzp = i32x4.splat(zp);
+  const vlo = i32x4.splat(lo - zp);
+  const vhi = i32x4.splat(hi - zp);
+  const vmin = i32x4.splat(i32.MIN_VALUE);
+  const vmax = i32x4.splat(i32.MAX_VALUE);
+  const tab = <usize>O << 2;
+  const O4 = O & ~3;
+  for (let r = 0; r < rows; r++) {
+    const rowTerm = i32x4.splat(load<i32>(rowTermPtr + (<usize>r << 2)));
+    const accRow = accPtr + (<usize>(r * accStride) << 2);
+    const outRow = outPtr + <usize>(r * outStride);
+    for (let o = 0; o < O4; o += 4) {
+      const oo = <usize>o << 2;
+      let a = i32x4.add(i32x4.add(v128.load(accRow + oo), rowTerm), v128.load(colTermPtr + oo));
+      a = i32x4.mul(a, v128.load(tabPtr + oo));
+      const m = v128.load(multPtr + oo);
+      const p0 = i64x2.extmul_low_i32x4_s(a, m);
+      const p1 = i64x2.extmul_high_i32x4_s(a, m);
+      const n0 = i64x2.lt_s(p0, zero64);
+      const n1 = i64x2.lt_s(p1, zero64);
+      const v0 = i64x2.add(p0, v128.bitselect(nudgeNeg, nudgePos, n0));
+      const v1 = i64x2.add(p1, v128.bitselect(nudgeNeg, nudgePos, n1));
+      const q0 = i64x2.shr_u(i64x2.add(v0, v128.and(n0, low31)), 31);
+      const q1 = i64x2.shr_u(i64x2.add(v1, v128.and(n1, low31)), 31);
+      let q = i8x16.shuffle(q0, q1, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+      q = v128.bitselect(vmax, q, v128.and(i32x4.eq(a, vmin), i32x4.eq(m, vmin)));
+      // Rounding divide by 2^right (gemmlowp RoundingDivideByPOT), lane by lane.
+      const rm = v128.load(tabPtr + tab + oo);
+      const f0 = i64x2.shr_u(i64x2.extmul_low_i32x4_s(q, rm), 31);
+      const f1 = i64x2.shr_u(i64x2.extmul_high_i32x4_s(q, rm), 31);
+      let floorDiv = i8x16.shuffle(f0, f1, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+      floorDiv = v128.bitselect(q, floorDiv, i32x4.eq(rm, zero));
+      const rem = v128.and(q, v128.load(tabPtr + 2 * tab + oo));
+      const thr = i32x4.sub(v128.load(tabPtr + 3 * tab + oo), i32x4.shr_s(q, 31));
+      q = i32x4.sub(floorDiv, i32x4.gt_s(rem, thr));
+      const y = i32x4.add(i32x4.min_s(i32x4.max_s(q, vlo), vhi), vzp);
+      v128.store32_lane(outRow + <usize>o, i8x16.shuffle(y, y, 0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12), 0);
+    }
+    for (let o = O4; o < O; o++) {
+      const oo = <usize>o << 2;
+      const a = load<i32>(accRow + oo) + load<i32>(rowTermPtr + (<usize>r << 2)) + load<i32>(colTermPtr + oo);
+      // The shift from the tables: 2^left and 2^right − 1 give it back.
+      const left = ctz<i32>(load<i32>(tabPtr + oo));
+      const right = popcnt<i32>(load<i32>(tabPtr + 2 * tab + oo));
+      let q = mbqm(a, load<i32>(multPtr + oo), left - right, 0);
+      q = q < lo - zp ? lo - zp : q > hi - zp ? hi - zp : q;
+      store<u8>(outRow + <usize>o, <u8>(q + zp));
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // One-pass error sums of the report (src/analysis/errorMetrics.ts) in f64x2 lanes. Elements whose
 // reference is not finite are skipped. Output (f64 at outPtr): [count, sumSqClip, sumSqRound,

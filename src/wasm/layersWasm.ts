@@ -18,6 +18,8 @@ function requantBlock(plan: LayerPlan, p: Omit<OutputParams, 'colTerms'>, accPtr
   const { k } = plan;
   if (!p.single && plan.uniformShift !== null) {
     k.requantRowsUniformShift(accPtr, rows, O, accStride, rowPtr, plan.colPtr, plan.multPtr, plan.uniformShift, p.zeroPoint, p.actMin, p.actMax, outPtr, outStride);
+  } else if (!p.single && plan.shiftTablePtr !== null) {
+    k.requantRowsPerChannel(accPtr, rows, O, accStride, rowPtr, plan.colPtr, plan.multPtr, plan.shiftTablePtr, p.zeroPoint, p.actMin, p.actMax, outPtr, outStride);
   } else {
     k.requantRows(accPtr, rows, O, accStride, rowPtr, plan.colPtr, plan.multPtr, plan.shiftPtr, p.zeroPoint, p.actMin, p.actMax, p.single ? 1 : 0, outPtr, outStride);
   }
@@ -33,6 +35,8 @@ export interface LayerPlan {
   colPtr: number;
   multPtr: number;
   shiftPtr: number;
+  /** Per-channel shift tables for the SIMD requantizer (double rounding, shifts that differ), or null. */
+  shiftTablePtr: number | null;
   /** First free byte after the tables for a per-call plan; null for a long-lived plan (scratch then starts at scratchBase()). */
   free: number | null;
   /** The heap block holding a long-lived plan's tables, or null. */
@@ -76,17 +80,35 @@ export function prepareLayerWasm(
   if (!k) return null;
   const Dp = Math.ceil(D / 8) * 8;
   const wBytes = weights ? O * Dp * 2 : 0;
-  const tableBytes = wBytes + 3 * align16(4 * O);
+  const uniformShift = p.shifts.every((x) => x === p.shifts[0]) ? p.shifts[0]! : null;
+  const perChannel = !p.single && uniformShift === null;
+  const tableBytes = wBytes + (perChannel ? 7 : 3) * align16(4 * O);
   const block = longLived ? heapAlloc(k, tableBytes) : null;
   const wPtr = block ?? scratchBase();
   const colPtr = align16(wPtr + wBytes);
   const multPtr = align16(colPtr + 4 * O);
   const shiftPtr = align16(multPtr + 4 * O);
-  const end = align16(shiftPtr + 4 * O);
+  const shiftTablePtr = perChannel ? align16(shiftPtr + 4 * O) : null;
+  const end = shiftTablePtr === null ? align16(shiftPtr + 4 * O) : align16(shiftTablePtr + 16 * O);
   const stage = block === null ? end : scratchBase();
   const buf = ensureMemory(k, stage + (weights ? O * D + 16 : 0));
   new Int32Array(buf, multPtr, O).set(p.multipliers);
   new Int32Array(buf, shiftPtr, O).set(p.shifts);
+  if (shiftTablePtr !== null) {
+    // [2^left][2^(31 − right) or 0][2^right − 1][(2^right − 1) >> 1] per channel (requantRowsPerChannel).
+    const stride = O; // the four tables back to back (the kernel reads them at O·4-byte steps)
+    const t = new Int32Array(buf, shiftTablePtr, 4 * stride);
+    for (let o = 0; o < O; o++) {
+      const s = p.shifts[o]!;
+      const left = s > 0 ? s : 0;
+      const right = s > 0 ? 0 : -s;
+      const mask = right === 31 ? 0x7fffffff : (1 << right) - 1;
+      t[o] = 1 << left;
+      t[stride + o] = right === 0 ? 0 : 2 ** (31 - right);
+      t[2 * stride + o] = mask;
+      t[3 * stride + o] = mask >> 1;
+    }
+  }
   if (weights) {
     if (D % 16 === 0) {
       // Contiguous rows: stage the bytes in scratch memory and widen them in wasm.
@@ -105,8 +127,7 @@ export function prepareLayerWasm(
     colTerms = p.colTerms(Int32Array.from(new Int32Array(k.memory.buffer, colPtr, O)));
   } else colTerms = p.colTerms;
   new Int32Array(k.memory.buffer, colPtr, O).set(colTerms);
-  const uniformShift = p.shifts.every((x) => x === p.shifts[0]) ? p.shifts[0]! : null;
-  return { k, O, Dp, wPtr, colPtr, multPtr, shiftPtr, free: block === null ? end : null, block, uniformShift };
+  return { k, O, Dp, wPtr, colPtr, multPtr, shiftPtr, shiftTablePtr, free: block === null ? end : null, block, uniformShift };
 }
 
 /** Release a long-lived plan's heap block (a per-call plan holds none). */
