@@ -350,6 +350,42 @@ export function widen8to16(inPtr: usize, outPtr: usize, n: i32, signed: i32): vo
 }
 
 // ---------------------------------------------------------------------------------------------
+// One image [H][W][C] of 8-bit codes → int16 [PH][PW][Cp], placed at (padTop, padLeft); the border
+// holds `fill` (the input zero point, so that x + x_offset = 0 there, as TFLite skips those taps) and
+// channels C..Cp−1 hold 0 (their weights are 0). Replaces a JavaScript padding pass and a widening
+// loop in the depthwise layer.
+export function padWiden8(
+  srcPtr: usize, H: i32, W: i32, C: i32, signed: i32, padTop: i32, padLeft: i32,
+  PH: i32, PW: i32, Cp: i32, fill: i32, dstPtr: usize,
+): void {
+  const vfill = i16x8.splat(<i16>fill);
+  const zero = i16x8.splat(0);
+  const C16 = C & ~15;
+  for (let py = 0; py < PH; py++) {
+    const iy = py - padTop;
+    for (let px = 0; px < PW; px++) {
+      const ix = px - padLeft;
+      const dst = dstPtr + ((<usize>(py * PW + px) * <usize>Cp) << 1);
+      if (iy < 0 || iy >= H || ix < 0 || ix >= W) {
+        for (let c = 0; c < Cp; c += 8) v128.store(dst + (<usize>c << 1), c < C ? vfill : zero);
+        // A lane group straddling C (C not a multiple of 8) gets zeros past C.
+        for (let c = C; c < min<i32>(Cp, (C + 7) & ~7); c++) store<i16>(dst + (<usize>c << 1), 0);
+        continue;
+      }
+      const src = srcPtr + <usize>(iy * W + ix) * <usize>C;
+      let c = 0;
+      for (; c < C16; c += 16) {
+        const b = v128.load(src + <usize>c);
+        v128.store(dst + (<usize>c << 1), signed ? i16x8.extend_low_i8x16_s(b) : i16x8.extend_low_i8x16_u(b));
+        v128.store(dst + (<usize>c << 1) + 16, signed ? i16x8.extend_high_i8x16_s(b) : i16x8.extend_high_i8x16_u(b));
+      }
+      for (; c < C; c++) store<i16>(dst + (<usize>c << 1), signed ? <i16>load<i8>(src + <usize>c) : <i16>load<u8>(src + <usize>c));
+      for (; c < Cp; c++) store<i16>(dst + (<usize>c << 1), 0);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Integer matrix product: acc[b·O + o] = Σ_d x[b·Dp + d] · w[o·Dp + d], int16 operands, int32
 // accumulation with wrap (i32x4.dot_i16x8_s: exact pairwise products, wrapping adds). Dp a
 // multiple of 8 (rows zero-padded). Four weight rows share each input load; two batch rows at a time.

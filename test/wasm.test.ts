@@ -241,18 +241,20 @@ describe.skipIf(!wasmAvailable())('other kernels: WebAssembly === TypeScript', (
     expect(Array.from(denseInt8(p))).toEqual(Array.from(denseInt8Reference(p)));
   });
 
-  fcTest.prop([fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 }), fc.constantFrom('same' as const, 'valid' as const), fc.boolean(), fc.integer({ min: 0, max: 2 ** 31 - 1 })], { numRuns: 80 })(
-    'conv2dInt8 and depthwiseConv2dInt8',
-    (H, W, C, K, stride, padding, uint, s) => {
-      if (padding === 'valid' && (K > H || K > W)) return;
+  fcTest.prop([fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 }), fc.oneof(fc.integer({ min: 1, max: 20 }), fc.constantFrom(16, 32, 33, 48)), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 }), fc.constantFrom('same' as const, 'valid' as const), fc.boolean(), fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })], { numRuns: 80 })(
+    'conv2dInt8 and depthwiseConv2dInt8 (batches, dilation, channel counts on and off the vector width)',
+    (H, W, C, K, stride, padding, uint, s, N, dilation) => {
+      const effK = (K - 1) * dilation + 1;
+      if (padding === 'valid' && (effK > H || effK > W)) return;
       let seed = s;
       const r = (n: number) => ((seed = (Math.imul(seed ^ 0x7f4a7c15, 1103515245) + 12345) >>> 0) % n);
       const OC = 1 + r(9);
       const common = {
-        input: uint ? Uint8Array.from({ length: H * W * C }, () => r(256)) : Int8Array.from({ length: H * W * C }, () => r(256) - 128),
-        inputShape: [1, H, W, C] as [number, number, number, number],
+        input: uint ? Uint8Array.from({ length: N * H * W * C }, () => r(256)) : Int8Array.from({ length: N * H * W * C }, () => r(256) - 128),
+        inputShape: [N, H, W, C] as [number, number, number, number],
         inputZeroPoint: uint ? r(256) : r(256) - 128,
         stride,
+        dilation,
         padding,
         outputZeroPoint: r(100) - 50,
         bias: null,

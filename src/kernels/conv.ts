@@ -161,11 +161,15 @@ export function conv2dInt8Reference(p: Conv2dInt8Params): ConvResult {
  * point: a border value contributes (zp − zp) = 0, exactly as TFLite skipping
  * positions outside the image, so the fast loops need no bounds tests.
  */
-function padInput(d: ConvPlan): { data: Float64Array; PH: number; PW: number } {
+/** Height and width of the zero-point-padded input: the image at (padTop, padLeft) and every tap of every output. */
+function paddedSize(d: ConvPlan): { PH: number; PW: number } {
   const effH = (d.KH - 1) * d.dilH + 1;
   const effW = (d.KW - 1) * d.dilW + 1;
-  const PH = Math.max(d.H + d.padTop, (d.OH - 1) * d.strideH + effH);
-  const PW = Math.max(d.W + d.padLeft, (d.OW - 1) * d.strideW + effW);
+  return { PH: Math.max(d.H + d.padTop, (d.OH - 1) * d.strideH + effH), PW: Math.max(d.W + d.padLeft, (d.OW - 1) * d.strideW + effW) };
+}
+
+function padInput(d: ConvPlan): { data: Float64Array; PH: number; PW: number } {
+  const { PH, PW } = paddedSize(d);
   // float64: the MAC loops then run on doubles (exact integers below 2^53, no overflow checks).
   const data = new Float64Array(d.N * PH * PW * d.C).fill(d.inputZeroPoint);
   for (let b = 0; b < d.N; b++)
@@ -320,36 +324,28 @@ export function depthwiseConv2dInt8Reference(p: DepthwiseConv2dInt8Params): Conv
 export function depthwiseConv2dInt8(p: DepthwiseConv2dInt8Params): ConvResult {
   const d = planConv(p, 'depthwiseConv2dInt8', true, p.depthMultiplier ?? 1);
   const output = allocate(d);
-  const { data, PH, PW } = padInput(d);
   const { KH, KW, C, OC, out } = d;
   const M = d.depthMultiplier;
   const xo = d.inputOffset;
   const wo = d.weightOffset;
   const single = out.rounding === 'single';
   if (M === 1 && wasm()) {
-    // WebAssembly SIMD: eight channels per lane group, int16 × int16 → int32 (extmul), requantized in wasm.
+    // WebAssembly SIMD: the image padded and widened in wasm, eight channels per lane group,
+    // int16 × int16 → int32 (extmul), requantized in wasm.
     const Cp = Math.ceil(C / 8) * 8;
+    const { PH, PW } = paddedSize(d);
     const taps: { fy: number; fx: number }[] = [];
     for (let fy = 0; fy < KH; fy++) for (let fx = 0; fx < KW; fx++) taps.push({ fy, fx });
     const colTerms = new Int32Array(C);
     if (d.bias) colTerms.set(d.bias);
     const params = { colTerms, multipliers: out.multipliers, shifts: out.shifts, zeroPoint: out.zeroPoint, actMin: out.actMin, actMax: out.actMax, single };
     const plan = prepareLayerWasm(null, C, C, params)!;
+    const image = d.H * d.W * C;
     for (let b = 0; b < d.N; b++) {
       depthwiseRequant(
         plan,
-        (view) => {
-          if (Cp === C) {
-            const src = data.subarray(b * PH * PW * C, (b + 1) * PH * PW * C);
-            for (let i = 0; i < src.length; i++) view[i] = src[i]!;
-          } else {
-            view.fill(0);
-            for (let i = 0; i < PH * PW; i++) for (let c = 0; c < C; c++) view[i * Cp + c] = data[(b * PH * PW + i) * C + c]!;
-          }
-        },
-        PH,
-        PW,
-        C,
+        d.input.subarray(b * image, (b + 1) * image),
+        { H: d.H, W: d.W, C, padTop: d.padTop, padLeft: d.padLeft, PH, PW, fill: d.inputZeroPoint },
         (view) => {
           view.fill(0);
           for (let t = 0; t < taps.length; t++) for (let c = 0; c < C; c++) view[t * Cp + c] = d.weights[t * OC + c]! + wo;
@@ -364,6 +360,7 @@ export function depthwiseConv2dInt8(p: DepthwiseConv2dInt8Params): ConvResult {
     }
     return { output, outputShape: [d.N, d.OH, d.OW, d.OC] };
   }
+  const { data, PH, PW } = padInput(d);
   const wOff = new Float64Array(d.weights.length);
   for (let i = 0; i < wOff.length; i++) wOff[i] = d.weights[i]! + wo;
   const acc = new Float64Array(OC);

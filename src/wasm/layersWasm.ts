@@ -168,16 +168,15 @@ export function matmulRequant(
 }
 
 /**
- * Depthwise (multiplier 1) for one image: `padded` writes the zero-point-padded input as
- * int16 [PH][PW][Cp]; `weightsOff` writes (w − w_zp) as int16 [taps][Cp]; the output
- * (P = OH·OW pixels × C channels) is written into out[outOffset …].
+ * Depthwise (multiplier 1) for one image: `image` holds the H·W·C input codes; wasm pads it with
+ * `fill` (the input zero point) into int16 [PH][PW][Cp] at (padTop, padLeft); `weightsOff` writes
+ * (w − w_zp) as int16 [taps][Cp]; the output (P = OH·OW pixels × C channels) is written into
+ * out[outOffset …].
  */
 export function depthwiseRequant(
   plan: LayerPlan,
-  padded: (view: Int16Array) => void,
-  PH: number,
-  PW: number,
-  C: number,
+  image: Int8Array | Uint8Array,
+  input: { H: number; W: number; C: number; padTop: number; padLeft: number; PH: number; PW: number; fill: number },
   weightsOff: (view: Int16Array) => void,
   taps: { fy: number; fx: number }[],
   geometry: { dilH: number; dilW: number; OH: number; OW: number; strideH: number; strideW: number },
@@ -187,6 +186,7 @@ export function depthwiseRequant(
   outOffset: number,
 ): void {
   const { k } = plan;
+  const { H, W, C, PH, PW } = input;
   const Cp = Math.ceil(C / 8) * 8;
   const { OH, OW } = geometry;
   const P = OH * OW;
@@ -196,8 +196,10 @@ export function depthwiseRequant(
   const accPtr = align16(tPtr + taps.length * 4);
   const rowPtr = align16(accPtr + P * Cp * 4);
   const outPtr = align16(rowPtr + P * 4);
-  const buf = ensureMemory(k, outPtr + P * C);
-  padded(new Int16Array(buf, xPtr, PH * PW * Cp));
+  const stage = align16(outPtr + P * C);
+  const buf = ensureMemory(k, stage + H * W * C);
+  new Uint8Array(buf, stage, H * W * C).set(new Uint8Array(image.buffer, image.byteOffset, H * W * C));
+  k.padWiden8(stage, H, W, C, image instanceof Int8Array ? 1 : 0, input.padTop, input.padLeft, PH, PW, Cp, input.fill, xPtr);
   weightsOff(new Int16Array(buf, wPtr, taps.length * Cp));
   const offs = new Int32Array(buf, tPtr, taps.length);
   taps.forEach((t, i) => (offs[i] = (t.fy * geometry.dilH * PW + t.fx * geometry.dilW) * Cp));

@@ -29,6 +29,7 @@ export interface Kernels {
   [encoder: `enc_${number}_${number}_${number}_${number}_${number}`]: EncodeKernel;
   decode8(inPtr: number, outPtr: number, n: number, signed: number, step: number): void;
   clamp8(ptr: number, n: number, signed: number, lo: number, hi: number): void;
+  padWiden8(srcPtr: number, H: number, W: number, C: number, signed: number, padTop: number, padLeft: number, PH: number, PW: number, Cp: number, fill: number, dstPtr: number): void;
   widen8to16(inPtr: number, outPtr: number, n: number, signed: number): void;
   matmulI16(xPtr: number, wPtr: number, accPtr: number, B: number, O: number, Dp: number): void;
   depthwiseI16(xPtr: number, wPtr: number, accPtr: number, tapOffPtr: number, taps: number, OH: number, OW: number, rowStride: number, colStride: number, C: number, xo: number): void;
