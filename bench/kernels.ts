@@ -58,11 +58,15 @@ export function benchKernels(quick: boolean, numpy: Record<string, number> | nul
   const dwW = Int8Array.from({ length: 9 * C }, () => r(255) - 127);
   const dwMacs = H * W * C * 9;
   const dwParams = { input: img, inputShape: [1, H, W, C] as [number, number, number, number], inputZeroPoint: 0, weights: dwW, weightsShape: [1, 3, 3, C] as [number, number, number, number], bias: new Int32Array(C), padding: 'same' as const, outputMultiplier: new Int32Array(C).fill(2 ** 30), outputShift: new Int32Array(C).fill(-6), outputZeroPoint: 0, outputDtype: 'uint8' as const, activationMax: 192 };
+  // Per-channel weight scales give per-channel shifts (here -5..-8): the per-channel SIMD requantizer.
+  const perChannelShift = Int32Array.from({ length: C }, (_, i) => -5 - (i % 4));
+  const dwPerChannel = { ...dwParams, outputShift: perChannelShift };
   rows.push(
     ...benchGroup(`depthwiseConv2dInt8 3x3, 56x56x128, same (${dwMacs} MACs)`, 'MAC', [
       { name: 'depthwiseConv2dInt8Reference (naive loops)', units: dwMacs, run: () => depthwiseConv2dInt8Reference(dwParams), baseline: true },
       { name: 'depthwiseConv2dInt8 (TypeScript)', units: dwMacs, run: () => ts(() => depthwiseConv2dInt8(dwParams)) },
       { name: 'depthwiseConv2dInt8 (default: WebAssembly SIMD)', units: dwMacs, run: () => depthwiseConv2dInt8(dwParams) },
+      { name: 'same, per-channel shifts (as prepareLayer makes them)', units: dwMacs, run: () => depthwiseConv2dInt8(dwPerChannel) },
     ], quick ? 2 : 3),
   );
   const pwW = Int8Array.from({ length: C * C }, () => r(255) - 127);
@@ -73,6 +77,7 @@ export function benchKernels(quick: boolean, numpy: Record<string, number> | nul
       { name: 'conv2dInt8Reference (naive loops)', units: pwMacs, run: () => conv2dInt8Reference(pwParams), baseline: true },
       { name: 'conv2dInt8 (TypeScript)', units: pwMacs, run: () => ts(() => conv2dInt8(pwParams)) },
       { name: 'conv2dInt8 (default: WebAssembly SIMD)', units: pwMacs, run: () => conv2dInt8(pwParams) },
+      { name: 'same, per-channel shifts (as prepareLayer makes them)', units: pwMacs, run: () => conv2dInt8({ ...pwParams, outputShift: perChannelShift }) },
     ], quick ? 1 : 3),
   );
   for (const l of [layerI8, layerU8, layerI8x2, layerU8x2]) l.dispose();
