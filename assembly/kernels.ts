@@ -579,85 +579,50 @@ export function lut8(inPtr: usize, n: i32, tablePtr: usize, flip: i32, outPtr: u
   for (let i = 0; i < n; i++) store<u8>(outPtr + <usize>i, load<u8>(tablePtr + <usize>(load<u8>(inPtr + <usize>i) ^ flip)));
 }
 
+// gemmlowp SaturatingRoundingDoublingHighMul on four lanes: (a·m + nudge) / 2^31 truncated toward
+// zero, INT_MAX for a = m = INT_MIN. v = a·m + nudge has the sign of a·m, so one compare gives both
+// the nudge and the round-toward-zero correction; only the low 32 bits of the quotient are kept,
+// and those are the same for a logical shift (native psrlq) as for an arithmetic one (which x64
+// lacks below AVX-512 and V8 emulates). The constants come in as arguments so they stay hoisted.
+// @ts-ignore: decorator
+@inline function srdhmX4(a: v128, m: v128, nudgePos: v128, nudgeNeg: v128, low31: v128, zero64: v128, vmin: v128, vmax: v128): v128 {
+  const p0 = i64x2.extmul_low_i32x4_s(a, m);
+  const p1 = i64x2.extmul_high_i32x4_s(a, m);
+  const n0 = i64x2.lt_s(p0, zero64);
+  const n1 = i64x2.lt_s(p1, zero64);
+  const v0 = i64x2.add(p0, v128.bitselect(nudgeNeg, nudgePos, n0));
+  const v1 = i64x2.add(p1, v128.bitselect(nudgeNeg, nudgePos, n1));
+  const q = low32x4(i64x2.shr_u(i64x2.add(v0, v128.and(n0, low31)), 31), i64x2.shr_u(i64x2.add(v1, v128.and(n1, low31)), 31));
+  return v128.bitselect(vmax, q, v128.and(i32x4.eq(a, vmin), i32x4.eq(m, vmin)));
+}
+
+// The low 32 bits of each i64 lane of two vectors → one i32x4.
+// @ts-ignore: decorator
+@inline function low32x4(lo: v128, hi: v128): v128 {
+  return i8x16.shuffle(lo, hi, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+}
+
 // ---------------------------------------------------------------------------------------------
-// requantRows when every output channel has the same shift (double rounding, TFLite's default):
-// four outputs per step. SRDHM in i64 lanes: v = a·m + nudge, truncated toward zero by
-// (v + ((v >> 63) & (2^31 − 1))) >> 31; the one saturating case (a = m = INT32_MIN) is patched;
-// RDPOT with the common exponent. Per-channel multipliers are loaded four at a time.
-export function requantRowsUniformShift(
+// requantRows four outputs per step, double rounding (TFLite's default), equal to mbqm lane by lane:
+// SRDHM in i64 lanes (srdhmX4), then RoundingDivideByPOT. Two specialisations of one loop:
+//  - requantRowsUniformShift: every channel has the same shift, applied with whole-vector shifts;
+//  - requantRowsPerChannel: shifts differ, from per-channel int32 tables at tabPtr (O entries each:
+//    [2^left][2^(31 − right), or 0 when right = 0][2^right − 1][(2^right − 1) >> 1]). WebAssembly SIMD
+//    has no per-lane shift: the left shift is a wrapping multiply by 2^left (x << left in int32), and
+//    the arithmetic right shift is the exact 64-bit product q · 2^(31 − right) shifted right by 31,
+//    i.e. floor(q / 2^right).
+// clamp(q + zp, lo, hi) is computed as clamp(q, lo − zp, hi − zp) + zp, which cannot wrap in int32
+// (the TypeScript reference adds the zero point without wrapping).
+// @ts-ignore: decorator
+@inline function requantRowsX4(
   accPtr: usize, rows: i32, O: i32, accStride: i32, rowTermPtr: usize, colTermPtr: usize,
-  multPtr: usize, shift: i32, zp: i32, lo: i32, hi: i32, outPtr: usize, outStride: i32,
+  multPtr: usize, shift: i32, tabPtr: usize, zp: i32, lo: i32, hi: i32, outPtr: usize, outStride: i32, perChannel: i32,
 ): void {
   const left = shift > 0 ? shift : 0;
   const right = shift > 0 ? 0 : -shift;
   const mask = (1 << right) - 1;
   const vmask = i32x4.splat(mask);
   const vhalf = i32x4.splat(mask >> 1);
-  const nudgePos = i64x2.splat(1 << 30);
-  const nudgeNeg = i64x2.splat(1 - (1 << 30));
-  const low31 = i64x2.splat((<i64>1 << 31) - 1);
-  const zero64 = i64x2.splat(0);
-  const vzp = i32x4.splat(zp);
-  // clamp(q + zp, lo, hi) computed as clamp(q, lo − zp, hi − zp) + zp, which cannot wrap in int32
-  // (the TypeScript reference adds the zero point without wrapping).
-  const vlo = i32x4.splat(lo - zp);
-  const vhi = i32x4.splat(hi - zp);
-  const vmin = i32x4.splat(i32.MIN_VALUE);
-  const vmax = i32x4.splat(i32.MAX_VALUE);
-  const O4 = O & ~3;
-  for (let r = 0; r < rows; r++) {
-    const rowTerm = i32x4.splat(load<i32>(rowTermPtr + (<usize>r << 2)));
-    const accRow = accPtr + (<usize>(r * accStride) << 2);
-    const outRow = outPtr + <usize>(r * outStride);
-    for (let o = 0; o < O4; o += 4) {
-      const oo = <usize>o << 2;
-      let a = i32x4.add(i32x4.add(v128.load(accRow + oo), rowTerm), v128.load(colTermPtr + oo));
-      a = i32x4.shl(a, left);
-      const m = v128.load(multPtr + oo);
-      const p0 = i64x2.extmul_low_i32x4_s(a, m);
-      const p1 = i64x2.extmul_high_i32x4_s(a, m);
-      // SRDHM: (p + nudge) / 2^31 truncated toward zero. v = p + nudge has the sign of p, so one
-      // compare gives both the nudge and the round-toward-zero correction; only the low 32 bits of
-      // the quotient are kept, and those are the same for a logical shift (native psrlq) as for an
-      // arithmetic one (which x64 lacks below AVX-512 and V8 emulates).
-      const n0 = i64x2.lt_s(p0, zero64);
-      const n1 = i64x2.lt_s(p1, zero64);
-      const v0 = i64x2.add(p0, v128.bitselect(nudgeNeg, nudgePos, n0));
-      const v1 = i64x2.add(p1, v128.bitselect(nudgeNeg, nudgePos, n1));
-      const q0 = i64x2.shr_u(i64x2.add(v0, v128.and(n0, low31)), 31);
-      const q1 = i64x2.shr_u(i64x2.add(v1, v128.and(n1, low31)), 31);
-      // low 32 bits of each i64 lane → one i32x4
-      let q = i8x16.shuffle(q0, q1, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-      const sat = v128.and(i32x4.eq(a, vmin), i32x4.eq(m, vmin));
-      q = v128.bitselect(vmax, q, sat);
-      if (right > 0) {
-        const rem = v128.and(q, vmask);
-        const thr = i32x4.sub(vhalf, i32x4.shr_s(q, 31));
-        q = i32x4.sub(i32x4.shr_s(q, right), i32x4.gt_s(rem, thr));
-      }
-      const y = i32x4.add(i32x4.min_s(i32x4.max_s(q, vlo), vhi), vzp);
-      // The low byte of each lane (int8 or uint8 output alike).
-      v128.store32_lane(outRow + <usize>o, i8x16.shuffle(y, y, 0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12), 0);
-    }
-    for (let o = O4; o < O; o++) {
-      const oo = <usize>o << 2;
-      const a = load<i32>(accRow + oo) + load<i32>(rowTermPtr + (<usize>r << 2)) + load<i32>(colTermPtr + oo);
-      let q = mbqm(a, load<i32>(multPtr + oo), shift, 0);
-      q = q < lo - zp ? lo - zp : q > hi - zp ? hi - zp : q;
-      store<u8>(outRow + <usize>o, <u8>(q + zp));
-    }
-  }
-}
-
-// requantRowsUniformShift for per-channel shifts (double rounding), from per-channel tables
-// (int32 each, at tabPtr: [2^left][2^(31 − right), or 0 when right = 0][2^right − 1][(2^right − 1) >> 1],
-// O entries per table). WebAssembly SIMD has no per-lane shift: the left shift is a wrapping multiply
-// by 2^left (x << left in int32), and the arithmetic right shift is the exact 64-bit product
-// q · 2^(31 − right) shifted right by 31, i.e. floor(q / 2^right). Equal to mbqm lane by lane.
-export function requantRowsPerChannel(
-  accPtr: usize, rows: i32, O: i32, accStride: i32, rowTermPtr: usize, colTermPtr: usize,
-  multPtr: usize, tabPtr: usize, zp: i32, lo: i32, hi: i32, outPtr: usize, outStride: i32,
-): void {
   const nudgePos = i64x2.splat(1 << 30);
   const nudgeNeg = i64x2.splat(1 - (1 << 30));
   const low31 = i64x2.splat((<i64>1 << 31) - 1);
@@ -677,41 +642,49 @@ export function requantRowsPerChannel(
     for (let o = 0; o < O4; o += 4) {
       const oo = <usize>o << 2;
       let a = i32x4.add(i32x4.add(v128.load(accRow + oo), rowTerm), v128.load(colTermPtr + oo));
-      a = i32x4.mul(a, v128.load(tabPtr + oo));
-      const m = v128.load(multPtr + oo);
-      const p0 = i64x2.extmul_low_i32x4_s(a, m);
-      const p1 = i64x2.extmul_high_i32x4_s(a, m);
-      const n0 = i64x2.lt_s(p0, zero64);
-      const n1 = i64x2.lt_s(p1, zero64);
-      const v0 = i64x2.add(p0, v128.bitselect(nudgeNeg, nudgePos, n0));
-      const v1 = i64x2.add(p1, v128.bitselect(nudgeNeg, nudgePos, n1));
-      const q0 = i64x2.shr_u(i64x2.add(v0, v128.and(n0, low31)), 31);
-      const q1 = i64x2.shr_u(i64x2.add(v1, v128.and(n1, low31)), 31);
-      let q = i8x16.shuffle(q0, q1, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-      q = v128.bitselect(vmax, q, v128.and(i32x4.eq(a, vmin), i32x4.eq(m, vmin)));
-      // Rounding divide by 2^right (gemmlowp RoundingDivideByPOT), lane by lane.
-      const rm = v128.load(tabPtr + tab + oo);
-      const f0 = i64x2.shr_u(i64x2.extmul_low_i32x4_s(q, rm), 31);
-      const f1 = i64x2.shr_u(i64x2.extmul_high_i32x4_s(q, rm), 31);
-      let floorDiv = i8x16.shuffle(f0, f1, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-      floorDiv = v128.bitselect(q, floorDiv, i32x4.eq(rm, zero));
-      const rem = v128.and(q, v128.load(tabPtr + 2 * tab + oo));
-      const thr = i32x4.sub(v128.load(tabPtr + 3 * tab + oo), i32x4.shr_s(q, 31));
-      q = i32x4.sub(floorDiv, i32x4.gt_s(rem, thr));
+      a = perChannel ? i32x4.mul(a, v128.load(tabPtr + oo)) : i32x4.shl(a, left);
+      let q = srdhmX4(a, v128.load(multPtr + oo), nudgePos, nudgeNeg, low31, zero64, vmin, vmax);
+      if (perChannel) {
+        const rm = v128.load(tabPtr + tab + oo);
+        const f0 = i64x2.shr_u(i64x2.extmul_low_i32x4_s(q, rm), 31);
+        const f1 = i64x2.shr_u(i64x2.extmul_high_i32x4_s(q, rm), 31);
+        const floorDiv = v128.bitselect(q, low32x4(f0, f1), i32x4.eq(rm, zero));
+        const rem = v128.and(q, v128.load(tabPtr + 2 * tab + oo));
+        const thr = i32x4.sub(v128.load(tabPtr + 3 * tab + oo), i32x4.shr_s(q, 31));
+        q = i32x4.sub(floorDiv, i32x4.gt_s(rem, thr));
+      } else if (right > 0) {
+        const rem = v128.and(q, vmask);
+        const thr = i32x4.sub(vhalf, i32x4.shr_s(q, 31));
+        q = i32x4.sub(i32x4.shr_s(q, right), i32x4.gt_s(rem, thr));
+      }
       const y = i32x4.add(i32x4.min_s(i32x4.max_s(q, vlo), vhi), vzp);
+      // The low byte of each lane (int8 or uint8 output alike).
       v128.store32_lane(outRow + <usize>o, i8x16.shuffle(y, y, 0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12), 0);
     }
     for (let o = O4; o < O; o++) {
       const oo = <usize>o << 2;
       const a = load<i32>(accRow + oo) + load<i32>(rowTermPtr + (<usize>r << 2)) + load<i32>(colTermPtr + oo);
-      // The shift from the tables: 2^left and 2^right − 1 give it back.
-      const left = ctz<i32>(load<i32>(tabPtr + oo));
-      const right = popcnt<i32>(load<i32>(tabPtr + 2 * tab + oo));
-      let q = mbqm(a, load<i32>(multPtr + oo), left - right, 0);
+      // Per channel, the tables give the shift back: 2^left and 2^right − 1.
+      const s = perChannel ? ctz<i32>(load<i32>(tabPtr + oo)) - popcnt<i32>(load<i32>(tabPtr + 2 * tab + oo)) : shift;
+      let q = mbqm(a, load<i32>(multPtr + oo), s, 0);
       q = q < lo - zp ? lo - zp : q > hi - zp ? hi - zp : q;
       store<u8>(outRow + <usize>o, <u8>(q + zp));
     }
   }
+}
+
+export function requantRowsUniformShift(
+  accPtr: usize, rows: i32, O: i32, accStride: i32, rowTermPtr: usize, colTermPtr: usize,
+  multPtr: usize, shift: i32, zp: i32, lo: i32, hi: i32, outPtr: usize, outStride: i32,
+): void {
+  requantRowsX4(accPtr, rows, O, accStride, rowTermPtr, colTermPtr, multPtr, shift, 0, zp, lo, hi, outPtr, outStride, 0);
+}
+
+export function requantRowsPerChannel(
+  accPtr: usize, rows: i32, O: i32, accStride: i32, rowTermPtr: usize, colTermPtr: usize,
+  multPtr: usize, tabPtr: usize, zp: i32, lo: i32, hi: i32, outPtr: usize, outStride: i32,
+): void {
+  requantRowsX4(accPtr, rows, O, accStride, rowTermPtr, colTermPtr, multPtr, 0, tabPtr, zp, lo, hi, outPtr, outStride, 1);
 }
 
 // ---------------------------------------------------------------------------------------------

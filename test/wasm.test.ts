@@ -194,37 +194,15 @@ describe.skipIf(!wasmAvailable())('other kernels: WebAssembly === TypeScript', (
   );
 
   fcTest.prop(
-    [fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 37 }), fc.integer({ min: -31, max: 30 }), fc.boolean(), fc.integer({ min: 0, max: 2 ** 31 - 1 })],
-    { numRuns: 150 },
-  )('denseInt8 with one shift for every channel (the SIMD requantizer), any multipliers, int8/uint8 out', (B, D, O, shift, uintOut, s) => {
-    let seed = s;
-    const r = (n: number) => ((seed = (Math.imul(seed ^ 0x51ed27, 1103515245) + 12345) >>> 0) % n);
-    const mults = Int32Array.from({ length: O }, () => [2 ** 30 + r(2 ** 30), -(2 ** 30) - r(2 ** 30), -2147483648, 2147483647, r(2 ** 31)][r(5)]!);
-    const p = {
-      input: Int8Array.from({ length: B * D }, () => r(256) - 128),
-      inputShape: [B, D] as [number, number],
-      inputZeroPoint: r(256) - 128,
-      weights: Int8Array.from({ length: O * D }, () => r(256) - 128),
-      weightsShape: [O, D] as [number, number],
-      bias: Int32Array.from({ length: O }, () => (r(2) ? r(2 ** 31) : -r(2 ** 31))),
-      outputMultiplier: mults,
-      outputShift: new Int32Array(O).fill(shift),
-      outputZeroPoint: uintOut ? r(256) : r(256) - 128,
-      outputDtype: (uintOut ? 'uint8' : 'int8') as 'uint8' | 'int8',
-    };
-    expect(Array.from(denseInt8(p))).toEqual(Array.from(denseInt8Reference(p)));
-  });
-
-  fcTest.prop(
-    [fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 2, max: 37 }), fc.boolean(), fc.integer({ min: 0, max: 2 ** 31 - 1 })],
-    { numRuns: 150 },
-  )('denseInt8 with a different shift per channel over all of -31..30 (the per-channel SIMD requantizer), any multipliers', (B, D, O, uintOut, s) => {
+    [fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 2, max: 37 }), fc.constantFrom('one' as const, 'per-channel' as const), fc.integer({ min: -31, max: 30 }), fc.boolean(), fc.integer({ min: 0, max: 2 ** 31 - 1 })],
+    { numRuns: 300 },
+  )('denseInt8 SIMD requantizers (one shift for every channel, or a shift per channel over all of -31..30), any multipliers, int8/uint8 out', (B, D, O, shiftKind, shift, uintOut, s) => {
     let seed = s;
     const r = (n: number) => ((seed = (Math.imul(seed ^ 0x3c6ef372, 1103515245) + 12345) >>> 0) % n);
     const mults = Int32Array.from({ length: O }, () => [2 ** 30 + r(2 ** 30), -(2 ** 30) - r(2 ** 30), -2147483648, 2147483647, r(2 ** 31), 0][r(6)]!);
-    // Edges of the shift range, and shifts around -13 that bring outputs into range (where rounding shows).
-    const shifts = Int32Array.from({ length: O }, () => [r(62) - 31, -31, 30, 0, -1, 1, -8 - r(10), -8 - r(10), -8 - r(10)][r(9)]!);
-    if (shifts.every((x) => x === shifts[0])) shifts[0] = shifts[0] === 0 ? 1 : 0;
+    // Per channel: the edges of the shift range, and shifts around -13 that bring outputs into range (where rounding shows).
+    const shifts = shiftKind === 'one' ? new Int32Array(O).fill(shift) : Int32Array.from({ length: O }, () => [r(62) - 31, -31, 30, 0, -1, 1, -8 - r(10), -8 - r(10), -8 - r(10)][r(9)]!);
+    if (shiftKind === 'per-channel' && shifts.every((x) => x === shifts[0])) shifts[0] = shifts[0] === 0 ? 1 : 0;
     const p = {
       input: Int8Array.from({ length: B * D }, () => r(256) - 128),
       inputShape: [B, D] as [number, number],
