@@ -57,13 +57,19 @@ export function benchCodec(n: number, numpy: Record<string, number> | null): Ben
   xw.dispose();
   cw.dispose();
   const c = encodeFixed(x, 'UQ3.5').codes as Uint8Array;
+  const cw2 = allocWasmArray('uint8', n);
+  cw2.array.set(c);
+  const xw2 = allocWasmArray('float32', n);
   rows.push(
     ...benchGroup(`decode UQ3.5 (${n} codes → float32)`, 'values', [
       { name: 'naive loop c / 32', units: n, run: () => naiveDecode(c, out), baseline: true },
       { name: 'decodeFixed (default: WebAssembly SIMD)', units: n, run: () => decodeFixed(c, 'UQ3.5', out) },
+      { name: 'decodeFixed, arrays in wasm memory (allocWasmArray)', units: n, run: () => decodeFixed(cw2.array, 'UQ3.5', xw2.array) },
       { name: 'decodeFixed (TypeScript, 256-entry table)', units: n, run: () => ts(() => decodeFixed(c, 'UQ3.5', out)) },
       { name: 'numpy multiply(codes, 1/32, out=)', units: n, externalMs: numpy?.['decode'] ?? null },
     ]),
   );
+  cw2.dispose();
+  xw2.dispose();
   return rows;
 }

@@ -67,6 +67,26 @@ describe.skipIf(!wasmAvailable())('allocWasmArray', () => {
     },
   );
 
+  it('decodeFixed reads codes and writes values in wasm memory in place, across chunks, without growing it', () => {
+    const n = (1 << 18) * 2 + 21;
+    for (const [kind, format, step] of [['uint8', 'UQ3.5', 1 / 32], ['int8', 'Q3.4', 1 / 16]] as const) {
+      const codes = allocWasmArray(kind, n);
+      codes.array.forEach((_, i, a) => (a[i] = ((i * 131) % 256) - (kind === 'int8' ? 128 : 0)));
+      const plain = Array.from(codes.array, (c) => c * step); // code · 2^-n, by hand
+      const dst = allocWasmArray('float32', n);
+      const before = wasmMemoryBytes();
+      decodeFixed(codes.array, format, dst.array); // both in place
+      expect(wasmMemoryBytes()).toBe(before);
+      expect(Array.from(dst.array)).toEqual(plain);
+      expect(Array.from(decodeFixed(codes.array, format))).toEqual(plain); // codes in place, ordinary output
+      dst.array.fill(0);
+      decodeFixed(codes.array.slice(), format, dst.array); // ordinary codes, output in place
+      expect(Array.from(dst.array)).toEqual(plain);
+      codes.dispose();
+      dst.dispose();
+    }
+  });
+
   it('other kernels read wasm-resident arrays correctly even when their scratch grows the memory', () => {
     // decode into and from wasm memory
     const codes = allocWasmArray('uint8', 5000);

@@ -1,4 +1,3 @@
-import { offWasm } from '../wasm/runtime.js';
 import { checkAttached } from '../wasm/wasmArray.js';
 import { UsageError } from '../errors.js';
 import type { CodeArray, FixedFormat } from '../format/fixedFormat.js';
@@ -47,8 +46,7 @@ function checkCodes(codes: unknown, format: FixedFormat): asserts codes is CodeA
 export function decodeFixed(codes: CodeArray, formatLike: FormatLike, out?: Float32Array): Float32Array {
   checkAttached(codes, 'codes');
   if (out) checkAttached(out, 'out');
-  // Codes living in wasm memory are copied out first: a scratch growth would detach them mid-call.
-  codes = offWasm(codes);
+  // Codes or an output living in wasm memory are used in place: decode8Wasm never grows the memory then.
   const format = parseFormat(formatLike);
   checkCodes(codes, format);
   const n = codes.length;

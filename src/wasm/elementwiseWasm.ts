@@ -3,23 +3,34 @@ import { scratchBase } from './heap.js';
 
 const CHUNK = 1 << 20;
 
+/** Values per call when one side lives in wasm memory: its scratch then fits the heap's SCRATCH_RESERVE. */
+const RESIDENT_CHUNK = 1 << 18;
+
 /**
  * Decode 8-bit codes (read as `signed` bytes) to float32 code·step with the SIMD
  * kernel, for the largest multiple of 16 elements; returns how many were done (0 without wasm).
+ * Codes or an output that live in wasm memory (allocWasmArray) are read or written in place;
+ * the scratch for the other side then fits the heap's reserve, so the memory never grows here.
  */
 export function decode8Wasm(bytes: Uint8Array, signed: boolean, step: number, out: Float32Array): number {
   const k = wasm();
-  // An output in wasm memory is written by the caller's TypeScript loop (a growth here would detach it).
-  if (!k || isWasmResident(out) || isWasmResident(bytes)) return 0;
+  if (!k) return 0;
+  const inPlace = isWasmResident(bytes);
+  const outPlace = isWasmResident(out);
+  const chunk = inPlace || outPlace ? RESIDENT_CHUNK : CHUNK;
   const whole = bytes.length - (bytes.length % 16);
-  for (let s = 0; s < whole; s += CHUNK) {
-    const n = Math.min(CHUNK, whole - s);
-    const inPtr = scratchBase();
-    const outPtr = align16(inPtr + n);
-    const buf = ensureMemory(k, outPtr + 4 * n);
-    new Uint8Array(buf, inPtr, n).set(bytes.subarray(s, s + n));
+  for (let s = 0; s < whole; s += chunk) {
+    const n = Math.min(chunk, whole - s);
+    let free = scratchBase();
+    const inPtr = inPlace ? bytes.byteOffset + s : free;
+    if (!inPlace) free = align16(free + n);
+    const outPtr = outPlace ? out.byteOffset + 4 * s : free;
+    if (!outPlace) free = outPtr + 4 * n;
+    if ((inPlace || outPlace) && free > k.memory.buffer.byteLength) throw new Error('relu6q internal error: wasm scratch reserve exhausted');
+    const buf = ensureMemory(k, free);
+    if (!inPlace) new Uint8Array(buf, inPtr, n).set(bytes.subarray(s, s + n));
     k.decode8(inPtr, outPtr, n, signed ? 1 : 0, step);
-    out.set(new Float32Array(k.memory.buffer, outPtr, n), s);
+    if (!outPlace) out.set(new Float32Array(k.memory.buffer, outPtr, n), s);
   }
   return whole;
 }
