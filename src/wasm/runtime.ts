@@ -102,7 +102,8 @@ export function isWasmResident(a: ArrayBufferView): boolean {
 /**
  * An input that lives in wasm memory, copied out of it; any other array as it is. A kernel that
  * may grow the memory (its scratch) calls this first: a growth would detach the caller's view
- * mid-call. Only encodeFixed reads such arrays in place (its scratch never grows the memory).
+ * mid-call. Only encodeFixed and decodeFixed use such arrays in place (their scratch then never
+ * grows the memory).
  */
 export function offWasm<T extends ArrayBufferView & { slice(): T }>(a: T): T {
   return isWasmResident(a) ? a.slice() : a;

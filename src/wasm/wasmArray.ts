@@ -5,7 +5,8 @@ import { isRetiredWasmBuffer, wasm } from './runtime.js';
 /*
  * Caller-owned arrays in wasm memory. encodeFixed reads a float32 input that lives in wasm memory
  * where it is, and writes codes straight into an `out` array that lives there, so the two copies
- * around the kernel (4 + 1 bytes per value, about half the time of a whole encode) disappear. The
+ * around the kernel (4 + 1 bytes per value, about half the time of a whole encode) disappear;
+ * decodeFixed does the same for codes and values. The
  * pattern is Emscripten's HEAPF32: hold the handle, take `.array` when you use it. Growing the wasm
  * memory (another call needing more scratch, another allocation) detaches every view of the old
  * buffer, so a view kept across calls can go stale; `.array` always returns a live view, and the
