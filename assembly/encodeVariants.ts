@@ -2,16 +2,16 @@
 import { encodeLoop, encodeLoop8, encodeLoopCodesOnly } from './kernels';
 
 export function enc_0_0_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 0, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 0, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_0_0_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 0, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 0, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_0_0_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 0, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 0, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_0_0_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 0, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 0, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_0_0_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 0, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
@@ -26,16 +26,16 @@ export function enc_0_0_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 0, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
 export function enc_0_1_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 0, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 0, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_0_1_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 0, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 0, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_0_1_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 0, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 0, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_0_1_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 0, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 0, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_0_1_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 0, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
@@ -74,16 +74,16 @@ export function enc_0_2_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 0, 1, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
 export function enc_0_3_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 0, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 0, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0, 0);
 }
 export function enc_0_3_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 0, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 0, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_0_3_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 0, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 0, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0, 0);
 }
 export function enc_0_3_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 0, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 0, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_0_3_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 0, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 0);
@@ -97,17 +97,41 @@ export function enc_0_3_2_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
 export function enc_0_3_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 0, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
+export function enc_0_4_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 0, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 1);
+}
+export function enc_0_4_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 0, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 1);
+}
+export function enc_0_4_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 0, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 1);
+}
+export function enc_0_4_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 0, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 1);
+}
+export function enc_0_4_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 0, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_0_4_2_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop(inPtr, outPtr, n, 2, 0, scale, 0, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_0_4_2_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoopCodesOnly(inPtr, outPtr, n, 2, 1, scale, 0, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_0_4_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop(inPtr, outPtr, n, 2, 1, scale, 0, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
 export function enc_1_0_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 1, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 1, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_1_0_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 1, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 1, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_1_0_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 1, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 1, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_1_0_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 1, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 1, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_1_0_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 1, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
@@ -122,16 +146,16 @@ export function enc_1_0_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 1, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
 export function enc_1_1_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 1, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 1, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_1_1_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 1, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 1, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_1_1_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 1, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 1, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_1_1_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 1, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 1, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_1_1_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 1, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
@@ -170,16 +194,16 @@ export function enc_1_2_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 1, 1, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
 export function enc_1_3_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 1, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 1, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0, 0);
 }
 export function enc_1_3_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 1, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 1, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_1_3_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 1, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 1, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0, 0);
 }
 export function enc_1_3_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 1, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 1, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_1_3_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 1, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 0);
@@ -193,17 +217,41 @@ export function enc_1_3_2_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
 export function enc_1_3_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 1, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
+export function enc_1_4_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 1, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 1);
+}
+export function enc_1_4_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 1, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 1);
+}
+export function enc_1_4_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 1, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 1);
+}
+export function enc_1_4_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 1, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 1);
+}
+export function enc_1_4_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 1, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_1_4_2_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop(inPtr, outPtr, n, 2, 0, scale, 1, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_1_4_2_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoopCodesOnly(inPtr, outPtr, n, 2, 1, scale, 1, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_1_4_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop(inPtr, outPtr, n, 2, 1, scale, 1, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
 export function enc_2_0_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 2, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 2, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_2_0_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 2, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 2, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_2_0_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 2, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 2, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_2_0_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 2, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 2, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_2_0_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 2, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
@@ -218,16 +266,16 @@ export function enc_2_0_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 2, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
 export function enc_2_1_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 2, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 2, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_2_1_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 2, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 2, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_2_1_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 2, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 2, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_2_1_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 2, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 2, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_2_1_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 2, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
@@ -266,16 +314,16 @@ export function enc_2_2_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 2, 1, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
 export function enc_2_3_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 2, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 2, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0, 0);
 }
 export function enc_2_3_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 2, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 2, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_2_3_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 2, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 2, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0, 0);
 }
 export function enc_2_3_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 2, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 2, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_2_3_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 2, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 0);
@@ -289,17 +337,41 @@ export function enc_2_3_2_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
 export function enc_2_3_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 2, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
+export function enc_2_4_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 2, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 1);
+}
+export function enc_2_4_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 2, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 1);
+}
+export function enc_2_4_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 2, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 1);
+}
+export function enc_2_4_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 2, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 1);
+}
+export function enc_2_4_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 2, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_2_4_2_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop(inPtr, outPtr, n, 2, 0, scale, 2, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_2_4_2_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoopCodesOnly(inPtr, outPtr, n, 2, 1, scale, 2, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_2_4_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop(inPtr, outPtr, n, 2, 1, scale, 2, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
 export function enc_3_0_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 3, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 3, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_3_0_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 3, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 3, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_3_0_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 3, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 3, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_3_0_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 3, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 3, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_3_0_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 3, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
@@ -314,16 +386,16 @@ export function enc_3_0_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 3, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
 export function enc_3_1_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 3, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 3, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_3_1_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 3, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 3, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_3_1_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 3, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 3, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_3_1_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 3, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 3, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_3_1_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 3, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
@@ -362,16 +434,16 @@ export function enc_3_2_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 3, 1, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
 export function enc_3_3_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 3, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 3, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0, 0);
 }
 export function enc_3_3_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 3, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 3, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_3_3_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 3, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 3, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0, 0);
 }
 export function enc_3_3_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 3, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 3, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_3_3_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 3, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 0);
@@ -385,17 +457,41 @@ export function enc_3_3_2_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
 export function enc_3_3_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 3, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
+export function enc_3_4_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 3, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 1);
+}
+export function enc_3_4_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 3, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 1);
+}
+export function enc_3_4_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 3, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 1);
+}
+export function enc_3_4_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 3, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 1);
+}
+export function enc_3_4_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 3, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_3_4_2_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop(inPtr, outPtr, n, 2, 0, scale, 3, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_3_4_2_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoopCodesOnly(inPtr, outPtr, n, 2, 1, scale, 3, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_3_4_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop(inPtr, outPtr, n, 2, 1, scale, 3, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
 export function enc_4_0_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 4, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 4, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_4_0_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 4, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 4, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_4_0_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 4, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 4, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_4_0_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 4, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 4, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_4_0_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 4, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
@@ -410,16 +506,16 @@ export function enc_4_0_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 4, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
 export function enc_4_1_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 4, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 4, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_4_1_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 4, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 4, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_4_1_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 4, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 4, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_4_1_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 4, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 4, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_4_1_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 4, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
@@ -458,16 +554,16 @@ export function enc_4_2_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 4, 1, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
 export function enc_4_3_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 4, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 4, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0, 0);
 }
 export function enc_4_3_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 4, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 4, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_4_3_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 4, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 4, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0, 0);
 }
 export function enc_4_3_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 4, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 4, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_4_3_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 4, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 0);
@@ -481,17 +577,41 @@ export function enc_4_3_2_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
 export function enc_4_3_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 4, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
+export function enc_4_4_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 4, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 1);
+}
+export function enc_4_4_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 4, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 1);
+}
+export function enc_4_4_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 4, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 1);
+}
+export function enc_4_4_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 4, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 1);
+}
+export function enc_4_4_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 4, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_4_4_2_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop(inPtr, outPtr, n, 2, 0, scale, 4, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_4_4_2_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoopCodesOnly(inPtr, outPtr, n, 2, 1, scale, 4, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_4_4_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop(inPtr, outPtr, n, 2, 1, scale, 4, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
 export function enc_5_0_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 5, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 5, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_5_0_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 5, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 5, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_5_0_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 5, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 5, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_5_0_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 5, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 5, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_5_0_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 5, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
@@ -506,16 +626,16 @@ export function enc_5_0_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 5, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
 export function enc_5_1_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 5, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 5, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_5_1_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 5, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 5, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_5_1_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 5, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 5, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_5_1_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 5, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 5, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_5_1_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 5, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
@@ -554,16 +674,16 @@ export function enc_5_2_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 5, 1, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
 export function enc_5_3_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 5, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 5, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0, 0);
 }
 export function enc_5_3_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 5, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 5, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_5_3_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 5, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 5, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0, 0);
 }
 export function enc_5_3_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 5, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 5, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_5_3_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 5, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 0);
@@ -577,17 +697,41 @@ export function enc_5_3_2_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
 export function enc_5_3_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 5, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
+export function enc_5_4_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 5, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 1);
+}
+export function enc_5_4_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 5, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 1);
+}
+export function enc_5_4_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 5, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 1);
+}
+export function enc_5_4_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 5, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 1);
+}
+export function enc_5_4_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 5, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_5_4_2_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop(inPtr, outPtr, n, 2, 0, scale, 5, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_5_4_2_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoopCodesOnly(inPtr, outPtr, n, 2, 1, scale, 5, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_5_4_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop(inPtr, outPtr, n, 2, 1, scale, 5, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
 export function enc_6_0_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 6, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 6, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_6_0_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 6, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 6, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_6_0_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 6, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 6, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_6_0_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 6, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 6, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_6_0_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 6, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
@@ -602,16 +746,16 @@ export function enc_6_0_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 6, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
 export function enc_6_1_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 6, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 6, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_6_1_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 6, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 6, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_6_1_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 6, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 6, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_6_1_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 6, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 6, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_6_1_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 6, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
@@ -650,16 +794,16 @@ export function enc_6_2_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 6, 1, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
 export function enc_6_3_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 6, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 6, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0, 0);
 }
 export function enc_6_3_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 6, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 6, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_6_3_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 6, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 6, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0, 0);
 }
 export function enc_6_3_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 6, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 6, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_6_3_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 6, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 0);
@@ -673,17 +817,41 @@ export function enc_6_3_2_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
 export function enc_6_3_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 6, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
+export function enc_6_4_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 6, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 1);
+}
+export function enc_6_4_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 6, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 1);
+}
+export function enc_6_4_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 6, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 1);
+}
+export function enc_6_4_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 6, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 1);
+}
+export function enc_6_4_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 6, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_6_4_2_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop(inPtr, outPtr, n, 2, 0, scale, 6, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_6_4_2_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoopCodesOnly(inPtr, outPtr, n, 2, 1, scale, 6, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_6_4_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop(inPtr, outPtr, n, 2, 1, scale, 6, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
 export function enc_7_0_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 7, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 7, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_7_0_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 7, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 7, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_7_0_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 7, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 7, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_7_0_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 7, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 7, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_7_0_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 7, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
@@ -698,16 +866,16 @@ export function enc_7_0_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 7, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
 export function enc_7_1_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 7, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 7, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_7_1_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 7, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 7, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_7_1_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 7, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 7, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_7_1_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 7, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 7, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_7_1_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 7, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
@@ -746,16 +914,16 @@ export function enc_7_2_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 7, 1, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
 export function enc_7_3_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 7, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 7, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0, 0);
 }
 export function enc_7_3_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 7, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 7, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_7_3_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 7, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 7, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0, 0);
 }
 export function enc_7_3_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 7, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 7, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_7_3_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 7, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 0);
@@ -769,17 +937,41 @@ export function enc_7_3_2_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
 export function enc_7_3_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 7, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
+export function enc_7_4_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 7, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 1);
+}
+export function enc_7_4_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 7, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 1);
+}
+export function enc_7_4_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 7, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 1);
+}
+export function enc_7_4_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 7, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 1);
+}
+export function enc_7_4_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 7, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_7_4_2_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop(inPtr, outPtr, n, 2, 0, scale, 7, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_7_4_2_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoopCodesOnly(inPtr, outPtr, n, 2, 1, scale, 7, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_7_4_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop(inPtr, outPtr, n, 2, 1, scale, 7, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
 export function enc_8_0_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 8, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 8, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_8_0_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 8, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 8, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_8_0_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 8, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 8, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_8_0_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 8, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 8, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_8_0_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 8, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
@@ -794,16 +986,16 @@ export function enc_8_0_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 8, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
 export function enc_8_1_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 8, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 8, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_8_1_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 8, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 8, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_8_1_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 8, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 8, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_8_1_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 8, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 8, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_8_1_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 8, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
@@ -842,16 +1034,16 @@ export function enc_8_2_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 8, 1, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
 export function enc_8_3_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 8, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 8, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0, 0);
 }
 export function enc_8_3_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 8, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 8, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_8_3_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 8, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 8, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0, 0);
 }
 export function enc_8_3_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 8, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 8, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_8_3_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 8, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 0);
@@ -865,17 +1057,41 @@ export function enc_8_3_2_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
 export function enc_8_3_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 8, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
+export function enc_8_4_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 8, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 1);
+}
+export function enc_8_4_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 8, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 1);
+}
+export function enc_8_4_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 8, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 1);
+}
+export function enc_8_4_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 8, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 1);
+}
+export function enc_8_4_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 8, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_8_4_2_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop(inPtr, outPtr, n, 2, 0, scale, 8, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_8_4_2_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoopCodesOnly(inPtr, outPtr, n, 2, 1, scale, 8, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_8_4_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop(inPtr, outPtr, n, 2, 1, scale, 8, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
 export function enc_9_0_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 9, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 9, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_9_0_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 9, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 9, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_9_0_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 9, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 9, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_9_0_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 9, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 9, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_9_0_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 9, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
@@ -890,16 +1106,16 @@ export function enc_9_0_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 9, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
 export function enc_9_1_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 9, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 9, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_9_1_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 9, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 9, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_9_1_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 9, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 9, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 0);
 }
 export function enc_9_1_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 9, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 9, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_9_1_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 9, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
@@ -938,16 +1154,16 @@ export function enc_9_2_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 9, 1, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
 }
 export function enc_9_3_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 9, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 9, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0, 0);
 }
 export function enc_9_3_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 0, scale, 9, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 9, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_9_3_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 9, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 9, 0, loS, hiS, minCode, maxCode, countsPtr, 0, 0, 0);
 }
 export function enc_9_3_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
-  encodeLoop8(inPtr, outPtr, n, 1, scale, 9, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1);
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 9, 0, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 0);
 }
 export function enc_9_3_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 9, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 0);
@@ -960,4 +1176,28 @@ export function enc_9_3_2_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, b
 }
 export function enc_9_3_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
   encodeLoop(inPtr, outPtr, n, 2, 1, scale, 9, 0, bits, 0, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_9_4_1_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 9, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 1);
+}
+export function enc_9_4_1_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 0, scale, 9, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 1);
+}
+export function enc_9_4_1_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 9, 1, loS, hiS, minCode, maxCode, countsPtr, 0, 1, 1);
+}
+export function enc_9_4_1_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop8(inPtr, outPtr, n, 1, scale, 9, 1, loS, hiS, minCode, maxCode, countsPtr, 1, 1, 1);
+}
+export function enc_9_4_2_0_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoopCodesOnly(inPtr, outPtr, n, 2, 0, scale, 9, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_9_4_2_0_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop(inPtr, outPtr, n, 2, 0, scale, 9, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_9_4_2_1_0(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoopCodesOnly(inPtr, outPtr, n, 2, 1, scale, 9, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
+}
+export function enc_9_4_2_1_1(inPtr: usize, outPtr: usize, n: i32, scale: f32, bits: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize): void {
+  encodeLoop(inPtr, outPtr, n, 2, 1, scale, 9, 0, bits, 1, loS, hiS, minCode, maxCode, countsPtr, 1);
 }

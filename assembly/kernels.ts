@@ -215,9 +215,10 @@
 // @ts-ignore: decorator
 @inline export function encodeLoop8(
   inPtr: usize, outPtr: usize, n: i32, signed: i32, scale: f32, mode: i32,
-  hasBound: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize, countsOn: i32, clampOn: i32,
+  hasBound: i32, loS: f32, hiS: f32, minCode: i32, maxCode: i32, countsPtr: usize, countsOn: i32, clampOn: i32, boundInside: i32,
 ): void {
   const vs = f32x4.splat(scale);
+  const zero16 = i16x8.splat(0);
   const vlo = f32x4.splat(loS);
   const vhi = f32x4.splat(hiS);
   const absMask = i32x4.splat(0x7fffffff);
@@ -253,8 +254,14 @@
       if (countsOn) {
         let xk = i16x8.narrow_i32x4_s(f32x4.ne(f32x4.sub(m0, magic), v0), f32x4.ne(f32x4.sub(m1, magic), v1));
         let xq = i16x8.narrow_i32x4_s(f32x4.ne(f32x4.sub(m2, magic), v2), f32x4.ne(f32x4.sub(m3, magic), v3));
-        let lk = i16x8.lt_s(k, kmin), lq = i16x8.lt_s(q, kmin);
-        let hk = i16x8.gt_s(k, kmax), hq = i16x8.gt_s(q, kmax);
+        // A bound inside the code range (the relu6 and relu3 presets) leaves nothing to clip: every
+        // value within the bound rounds to a code between the bound's codes, so the clip tests go.
+        const clipTests = !(hasBound && boundInside);
+        let lk = zero16, lq = zero16, hk = zero16, hq = zero16;
+        if (clipTests) {
+          lk = i16x8.lt_s(k, kmin); lq = i16x8.lt_s(q, kmin);
+          hk = i16x8.gt_s(k, kmax); hq = i16x8.gt_s(q, kmax);
+        }
         if (hasBound) {
           // Values beyond the bound count as bounded, not as clipped or inexact.
           const bk = i16x8.narrow_i32x4_s(f32x4.lt(v0, vlo), f32x4.lt(v1, vlo));
@@ -263,13 +270,17 @@
           const aq = i16x8.narrow_i32x4_s(f32x4.gt(v2, vhi), f32x4.gt(v3, vhi));
           cBLow = i16x8.sub(i16x8.sub(cBLow, bk), bq);
           cBHigh = i16x8.sub(i16x8.sub(cBHigh, ak), aq);
-          lk = v128.andnot(lk, bk); lq = v128.andnot(lq, bq);
-          hk = v128.andnot(hk, ak); hq = v128.andnot(hq, aq);
+          if (clipTests) {
+            lk = v128.andnot(lk, bk); lq = v128.andnot(lq, bq);
+            hk = v128.andnot(hk, ak); hq = v128.andnot(hq, aq);
+          }
           xk = v128.andnot(xk, v128.or(bk, ak)); xq = v128.andnot(xq, v128.or(bq, aq));
         }
         cInexact = i16x8.sub(i16x8.sub(cInexact, xk), xq);
-        cLow = i16x8.sub(i16x8.sub(cLow, lk), lq);
-        cHigh = i16x8.sub(i16x8.sub(cHigh, hk), hq);
+        if (clipTests) {
+          cLow = i16x8.sub(i16x8.sub(cLow, lk), lq);
+          cHigh = i16x8.sub(i16x8.sub(cHigh, hk), hq);
+        }
       }
       if (clampOn) {
         k = i16x8.min_s(i16x8.max_s(k, clampLo), clampHi);

@@ -7,18 +7,20 @@ const lines = [
   "import { encodeLoop, encodeLoop8, encodeLoopCodesOnly } from './kernels';",
   '',
 ];
-// variant: 0 saturate, 1 saturate with bound, 2 wrap, 3 saturate where the format fills its code type
+// variant: 0 saturate, 1 saturate with bound, 2 wrap, 3 saturate where the format fills its code type,
+// 4 saturate with a bound inside the code range (nothing can clip; 8-bit codes skip the clip tests)
 for (let mode = 0; mode < 10; mode++)
-  for (let variant = 0; variant < 4; variant++)
+  for (let variant = 0; variant < 5; variant++)
     for (const outBytes of [1, 2])
       for (const signed of [0, 1])
         for (const counts of [0, 1]) {
           const wrap = variant === 2 ? 1 : 0;
           const clampOn = variant === 3 ? 0 : 1;
-          const bound = variant === 1 ? 1 : 0;
+          const bound = variant === 1 || variant === 4 ? 1 : 0;
+          const inside = variant === 4 ? 1 : 0;
           // 8-bit codes without wrap take the int16-lane loop (encodeLoop8); wrap and 16-bit the others.
           const body = outBytes === 1 && !wrap
-            ? `  encodeLoop8(inPtr, outPtr, n, ${signed}, scale, ${mode}, ${bound}, loS, hiS, minCode, maxCode, countsPtr, ${counts}, ${counts ? 1 : clampOn});`
+            ? `  encodeLoop8(inPtr, outPtr, n, ${signed}, scale, ${mode}, ${bound}, loS, hiS, minCode, maxCode, countsPtr, ${counts}, ${counts ? 1 : clampOn}, ${inside});`
             : counts
             ? `  encodeLoop(inPtr, outPtr, n, ${outBytes}, ${signed}, scale, ${mode}, ${wrap}, bits, ${bound}, loS, hiS, minCode, maxCode, countsPtr, 1);`
             : `  encodeLoopCodesOnly(inPtr, outPtr, n, ${outBytes}, ${signed}, scale, ${mode}, ${wrap}, bits, ${bound}, loS, hiS, minCode, maxCode, countsPtr, ${clampOn});`;
@@ -29,4 +31,4 @@ for (let mode = 0; mode < 10; mode++)
           );
         }
 writeFileSync('assembly/encodeVariants.ts', lines.join('\n') + '\n');
-console.log(`assembly/encodeVariants.ts: ${10 * 4 * 2 * 2 * 2} variants`);
+console.log(`assembly/encodeVariants.ts: ${10 * 5 * 2 * 2 * 2} variants`);

@@ -59,9 +59,11 @@ export function encodeRangeWasm(values: Float32Array, codes: CodeArray, start: n
   const loS = p.hasBound ? p.lo * p.scale : 0;
   const hiS = p.hasBound ? p.hi * p.scale : 0;
   // variant: 0 saturate, 1 saturate with a bound, 2 wrap, 3 saturate where the format fills its code
-  // type, so the saturating narrows clamp by themselves (assembly/encodeVariants.ts)
+  // type, so the saturating narrows clamp by themselves, 4 saturate with a bound inside the code
+  // range, so nothing can clip (assembly/encodeVariants.ts)
   const fullRange = p.format.bits === 8 * outBytes;
-  const variant = p.overflow === 'wrap' ? 2 : p.hasBound ? 1 : fullRange && !withCounts ? 3 : 0;
+  const boundInside = p.hasBound && loS >= p.format.minCode && hiS <= p.format.maxCode;
+  const variant = p.overflow === 'wrap' ? 2 : boundInside ? 4 : p.hasBound ? 1 : fullRange && !withCounts ? 3 : 0;
   const kernel = k[`enc_${MODE[p.rounding]!}_${variant}_${outBytes}_${p.format.signed ? 1 : 0}_${withCounts ? 1 : 0}`];
   kernel(inPtr, outPtr, count, p.scale, p.format.bits, loS, hiS, p.format.minCode, p.format.maxCode, 0);
   const c = new Int32Array(k.memory.buffer, 0, 6);
