@@ -83,7 +83,8 @@ export {
 export { activationRange, type FusedActivation } from './kernels/activationRange.js';
 export { reluClampCodes, cmsisRawRelu6, requantize, relu6Requantize, requantizeMultiplier } from './kernels/elementwise.js';
 export { buildLookupTable, applyLookupTable, type LookupTable } from './kernels/lookupTable.js';
-export { denseInt8, denseInt8Reference, prepareDenseInt8, PARALLEL_MIN_MACS, type DenseInt8Params, type DenseInt8Layer, type DenseInt8LayerParams, type PrepareOptions } from './kernels/dense.js';
+export { denseInt8, denseInt8Reference, type DenseInt8Params } from './kernels/dense.js';
+export { prepareDenseInt8, PARALLEL_MIN_MACS, type DenseInt8Layer, type DenseInt8LayerParams, type PrepareOptions } from './kernels/preparedDense.js';
 export {
   conv2dInt8,
   conv2dInt8Reference,
