@@ -474,14 +474,58 @@ export function matmulI16(xPtr: usize, wPtr: usize, accPtr: usize, B: i32, O: i3
 
 // ---------------------------------------------------------------------------------------------
 // Depthwise (depth multiplier 1) accumulation over a zero-point-padded int16 input:
-// acc[p·C + c] = Σ_taps (w[tap·C + c]) · (x[pixel(p, tap)·C + c] + xo), int32 wrapping.
-// The caller passes the per-tap input offsets (in elements) for output pixel 0 of each row and the
-// strides; C a multiple of 8 (channels zero-padded).
+// acc[p·C + c] = Σ_taps w[tap·C + c] · x[pixel(p, tap)·C + c], int32 wrapping; the input offset is
+// folded into the column terms by the caller (Σ w·(x + xo) = Σ w·x + xo·Σ w, mod 2^32). The caller
+// passes the per-tap input offsets (in elements) for output pixel 0 and the strides; C a multiple of
+// 8 (channels zero-padded). For each output row and group of eight channels the tap weights are
+// loaded once; nine taps (3x3, MobileNet's case) keep them in registers.
 export function depthwiseI16(
   xPtr: usize, wPtr: usize, accPtr: usize, tapOffPtr: usize, taps: i32,
-  OH: i32, OW: i32, rowStride: i32, colStride: i32, C: i32, xo: i32,
+  OH: i32, OW: i32, rowStride: i32, colStride: i32, C: i32,
 ): void {
-  const vxo = i16x8.splat(<i16>xo);
+  if (taps == 9) depthwise9(xPtr, wPtr, accPtr, tapOffPtr, OH, OW, rowStride, colStride, C);
+  else depthwiseAnyTaps(xPtr, wPtr, accPtr, tapOffPtr, taps, OH, OW, rowStride, colStride, C);
+}
+
+function depthwise9(xPtr: usize, wPtr: usize, accPtr: usize, tapOffPtr: usize, OH: i32, OW: i32, rowStride: i32, colStride: i32, C: i32): void {
+  const cBytes = <usize>C << 1;
+  const t0 = <usize>load<i32>(tapOffPtr) << 1, t1 = <usize>load<i32>(tapOffPtr, 4) << 1, t2 = <usize>load<i32>(tapOffPtr, 8) << 1;
+  const t3 = <usize>load<i32>(tapOffPtr, 12) << 1, t4 = <usize>load<i32>(tapOffPtr, 16) << 1, t5 = <usize>load<i32>(tapOffPtr, 20) << 1;
+  const t6 = <usize>load<i32>(tapOffPtr, 24) << 1, t7 = <usize>load<i32>(tapOffPtr, 28) << 1, t8 = <usize>load<i32>(tapOffPtr, 32) << 1;
+  const colBytes = <usize>colStride << 1;
+  const accPixel = <usize>C << 2;
+  for (let oy = 0; oy < OH; oy++) {
+    const rowIn = xPtr + (<usize>(oy * rowStride) << 1);
+    const rowAcc = accPtr + <usize>(oy * OW) * accPixel;
+    for (let c: usize = 0; c < cBytes; c += 16) {
+      const wc = wPtr + c;
+      const w0 = v128.load(wc), w1 = v128.load(wc + cBytes), w2 = v128.load(wc + 2 * cBytes);
+      const w3 = v128.load(wc + 3 * cBytes), w4 = v128.load(wc + 4 * cBytes), w5 = v128.load(wc + 5 * cBytes);
+      const w6 = v128.load(wc + 6 * cBytes), w7 = v128.load(wc + 7 * cBytes), w8 = v128.load(wc + 8 * cBytes);
+      let p = rowIn + c;
+      let a = rowAcc + (c << 1);
+      for (let ox = 0; ox < OW; ox++) {
+        let x = v128.load(p + t0);
+        let lo = i32x4.extmul_low_i16x8_s(x, w0);
+        let hi = i32x4.extmul_high_i16x8_s(x, w0);
+        x = v128.load(p + t1); lo = i32x4.add(lo, i32x4.extmul_low_i16x8_s(x, w1)); hi = i32x4.add(hi, i32x4.extmul_high_i16x8_s(x, w1));
+        x = v128.load(p + t2); lo = i32x4.add(lo, i32x4.extmul_low_i16x8_s(x, w2)); hi = i32x4.add(hi, i32x4.extmul_high_i16x8_s(x, w2));
+        x = v128.load(p + t3); lo = i32x4.add(lo, i32x4.extmul_low_i16x8_s(x, w3)); hi = i32x4.add(hi, i32x4.extmul_high_i16x8_s(x, w3));
+        x = v128.load(p + t4); lo = i32x4.add(lo, i32x4.extmul_low_i16x8_s(x, w4)); hi = i32x4.add(hi, i32x4.extmul_high_i16x8_s(x, w4));
+        x = v128.load(p + t5); lo = i32x4.add(lo, i32x4.extmul_low_i16x8_s(x, w5)); hi = i32x4.add(hi, i32x4.extmul_high_i16x8_s(x, w5));
+        x = v128.load(p + t6); lo = i32x4.add(lo, i32x4.extmul_low_i16x8_s(x, w6)); hi = i32x4.add(hi, i32x4.extmul_high_i16x8_s(x, w6));
+        x = v128.load(p + t7); lo = i32x4.add(lo, i32x4.extmul_low_i16x8_s(x, w7)); hi = i32x4.add(hi, i32x4.extmul_high_i16x8_s(x, w7));
+        x = v128.load(p + t8); lo = i32x4.add(lo, i32x4.extmul_low_i16x8_s(x, w8)); hi = i32x4.add(hi, i32x4.extmul_high_i16x8_s(x, w8));
+        v128.store(a, lo);
+        v128.store(a, hi, 16);
+        p += colBytes;
+        a += accPixel;
+      }
+    }
+  }
+}
+
+function depthwiseAnyTaps(xPtr: usize, wPtr: usize, accPtr: usize, tapOffPtr: usize, taps: i32, OH: i32, OW: i32, rowStride: i32, colStride: i32, C: i32): void {
   const cBytes = <usize>C << 1;
   for (let oy = 0; oy < OH; oy++) {
     for (let ox = 0; ox < OW; ox++) {
@@ -492,7 +536,7 @@ export function depthwiseI16(
         let hi = lo;
         for (let t = 0; t < taps; t++) {
           const off = <usize>load<i32>(tapOffPtr + (<usize>t << 2));
-          const x = i16x8.add(v128.load(xPtr + ((base + off) << 1) + c), vxo);
+          const x = v128.load(xPtr + ((base + off) << 1) + c);
           const w = v128.load(wPtr + (<usize>t) * cBytes + c);
           lo = i32x4.add(lo, i32x4.extmul_low_i16x8_s(x, w));
           hi = i32x4.add(hi, i32x4.extmul_high_i16x8_s(x, w));

@@ -336,8 +336,13 @@ export function depthwiseConv2dInt8(p: DepthwiseConv2dInt8Params): ConvResult {
     const { PH, PW } = paddedSize(d);
     const taps: { fy: number; fx: number }[] = [];
     for (let fy = 0; fy < KH; fy++) for (let fx = 0; fx < KW; fx++) taps.push({ fy, fx });
+    // Σ (w + wo)(x + xo) = Σ (w + wo)·x + xo·Σ (w + wo): the second term, with the bias, per channel.
     const colTerms = new Int32Array(C);
-    if (d.bias) colTerms.set(d.bias);
+    for (let c = 0; c < C; c++) {
+      let sw = 0;
+      for (let t = 0; t < taps.length; t++) sw += d.weights[t * OC + c]! + wo;
+      colTerms[c] = ((d.bias ? d.bias[c]! : 0) + Math.imul(xo, sw)) | 0;
+    }
     const params = { colTerms, multipliers: out.multipliers, shifts: out.shifts, zeroPoint: out.zeroPoint, actMin: out.actMin, actMax: out.actMax, single };
     const plan = prepareLayerWasm(null, C, C, params)!;
     const image = d.H * d.W * C;
@@ -352,7 +357,6 @@ export function depthwiseConv2dInt8(p: DepthwiseConv2dInt8Params): ConvResult {
         },
         taps,
         { dilH: d.dilH, dilW: d.dilW, OH: d.OH, OW: d.OW, strideH: d.strideH, strideW: d.strideW },
-        xo,
         params,
         output,
         b * d.OH * d.OW * OC,

@@ -170,7 +170,8 @@ export function matmulRequant(
 /**
  * Depthwise (multiplier 1) for one image: `image` holds the H·W·C input codes; wasm pads it with
  * `fill` (the input zero point) into int16 [PH][PW][Cp] at (padTop, padLeft); `weightsOff` writes
- * (w − w_zp) as int16 [taps][Cp]; the output (P = OH·OW pixels × C channels) is written into
+ * (w − w_zp) as int16 [taps][Cp]. The plan's column terms must hold bias + x_offset·Σ_taps (w − w_zp)
+ * per channel (the kernel accumulates Σ w·x only); the output (P = OH·OW pixels × C channels) is written into
  * out[outOffset …].
  */
 export function depthwiseRequant(
@@ -180,7 +181,6 @@ export function depthwiseRequant(
   weightsOff: (view: Int16Array) => void,
   taps: { fy: number; fx: number }[],
   geometry: { dilH: number; dilW: number; OH: number; OW: number; strideH: number; strideW: number },
-  xo: number,
   p: Omit<OutputParams, 'colTerms'>,
   out: Int8Array | Uint8Array,
   outOffset: number,
@@ -204,7 +204,7 @@ export function depthwiseRequant(
   const offs = new Int32Array(buf, tPtr, taps.length);
   taps.forEach((t, i) => (offs[i] = (t.fy * geometry.dilH * PW + t.fx * geometry.dilW) * Cp));
   new Int32Array(buf, rowPtr, P).fill(0);
-  k.depthwiseI16(xPtr, wPtr, accPtr, tPtr, taps.length, OH, OW, geometry.strideH * PW * Cp, geometry.strideW * Cp, Cp, xo);
+  k.depthwiseI16(xPtr, wPtr, accPtr, tPtr, taps.length, OH, OW, geometry.strideH * PW * Cp, geometry.strideW * Cp, Cp);
   requantBlock(plan, p, accPtr, P, C, Cp, rowPtr, outPtr, C);
   new Uint8Array(out.buffer, out.byteOffset + outOffset, P * C).set(new Uint8Array(k.memory.buffer, outPtr, P * C));
 }

@@ -32,7 +32,7 @@ export interface Kernels {
   padWiden8(srcPtr: number, H: number, W: number, C: number, signed: number, padTop: number, padLeft: number, PH: number, PW: number, Cp: number, fill: number, dstPtr: number): void;
   widen8to16(inPtr: number, outPtr: number, n: number, signed: number): void;
   matmulI16(xPtr: number, wPtr: number, accPtr: number, B: number, O: number, Dp: number): void;
-  depthwiseI16(xPtr: number, wPtr: number, accPtr: number, tapOffPtr: number, taps: number, OH: number, OW: number, rowStride: number, colStride: number, C: number, xo: number): void;
+  depthwiseI16(xPtr: number, wPtr: number, accPtr: number, tapOffPtr: number, taps: number, OH: number, OW: number, rowStride: number, colStride: number, C: number): void;
   requantCodes(inPtr: number, n: number, inBytes: number, inSigned: number, zin: number, m: number, s: number, single: number, zout: number, lo: number, hi: number, outPtr: number, outBytes: number): void;
   lut8(inPtr: number, n: number, tablePtr: number, flip: number, outPtr: number): void;
   errorSums(refPtr: number, qPtr: number, n: number, top: number, outPtr: number): void;
