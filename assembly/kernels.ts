@@ -635,20 +635,18 @@ export function lut8(inPtr: usize, n: i32, tablePtr: usize, flip: i32, outPtr: u
 }
 
 // gemmlowp SaturatingRoundingDoublingHighMul on four lanes: (a·m + nudge) / 2^31 truncated toward
-// zero, INT_MAX for a = m = INT_MIN. v = a·m + nudge has the sign of a·m, so one compare gives both
-// the nudge and the round-toward-zero correction; only the low 32 bits of the quotient are kept,
+// zero (nudge 2^30, or 1 − 2^30 for a negative product), INT_MAX for a = m = INT_MIN. For every
+// integer product p that equals floor((p + 2^30) / 2^31), i.e. rounding half up: for p < 0, with
+// K = 2^30 − p, trunc((p + 1 − 2^30) / 2^31) = −floor((K − 1) / 2^31) = 1 − ceil(K / 2^31)
+// = floor((2^31 − K) / 2^31) = floor((p + 2^30) / 2^31). So one add and one shift per pair of
+// lanes do it (the tests hold this against the literal gemmlowp form). Only the low 32 bits of the quotient are kept,
 // and those are the same for a logical shift (native psrlq) as for an arithmetic one (which x64
 // lacks below AVX-512 and V8 emulates). The constants come in as arguments so they stay hoisted.
 // @ts-ignore: decorator
-@inline function srdhmX4(a: v128, m: v128, nudgePos: v128, nudgeNeg: v128, low31: v128, zero64: v128, vmin: v128, vmax: v128): v128 {
-  const p0 = i64x2.extmul_low_i32x4_s(a, m);
-  const p1 = i64x2.extmul_high_i32x4_s(a, m);
-  const n0 = i64x2.lt_s(p0, zero64);
-  const n1 = i64x2.lt_s(p1, zero64);
-  const v0 = i64x2.add(p0, v128.bitselect(nudgeNeg, nudgePos, n0));
-  const v1 = i64x2.add(p1, v128.bitselect(nudgeNeg, nudgePos, n1));
-  const q = low32x4(i64x2.shr_u(i64x2.add(v0, v128.and(n0, low31)), 31), i64x2.shr_u(i64x2.add(v1, v128.and(n1, low31)), 31));
-  return v128.bitselect(vmax, q, v128.and(i32x4.eq(a, vmin), i32x4.eq(m, vmin)));
+@inline function srdhmX4(a: v128, m: v128, nudge: v128, vmin: v128, vmax: v128): v128 {
+  const q0 = i64x2.shr_u(i64x2.add(i64x2.extmul_low_i32x4_s(a, m), nudge), 31);
+  const q1 = i64x2.shr_u(i64x2.add(i64x2.extmul_high_i32x4_s(a, m), nudge), 31);
+  return v128.bitselect(vmax, low32x4(q0, q1), v128.and(i32x4.eq(a, vmin), i32x4.eq(m, vmin)));
 }
 
 // The low 32 bits of each i64 lane of two vectors → one i32x4.
@@ -678,10 +676,7 @@ export function lut8(inPtr: usize, n: i32, tablePtr: usize, flip: i32, outPtr: u
   const mask = (1 << right) - 1;
   const vmask = i32x4.splat(mask);
   const vhalf = i32x4.splat(mask >> 1);
-  const nudgePos = i64x2.splat(1 << 30);
-  const nudgeNeg = i64x2.splat(1 - (1 << 30));
-  const low31 = i64x2.splat((<i64>1 << 31) - 1);
-  const zero64 = i64x2.splat(0);
+  const nudge = i64x2.splat(1 << 30);
   const zero = i32x4.splat(0);
   const vzp = i32x4.splat(zp);
   const vlo = i32x4.splat(lo - zp);
@@ -698,7 +693,7 @@ export function lut8(inPtr: usize, n: i32, tablePtr: usize, flip: i32, outPtr: u
       const oo = <usize>o << 2;
       let a = i32x4.add(i32x4.add(v128.load(accRow + oo), rowTerm), v128.load(colTermPtr + oo));
       a = perChannel ? i32x4.mul(a, v128.load(tabPtr + oo)) : i32x4.shl(a, left);
-      let q = srdhmX4(a, v128.load(multPtr + oo), nudgePos, nudgeNeg, low31, zero64, vmin, vmax);
+      let q = srdhmX4(a, v128.load(multPtr + oo), nudge, vmin, vmax);
       if (perChannel) {
         const rm = v128.load(tabPtr + tab + oo);
         const f0 = i64x2.shr_u(i64x2.extmul_low_i32x4_s(q, rm), 31);
