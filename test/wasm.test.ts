@@ -193,6 +193,21 @@ describe.skipIf(!wasmAvailable())('other kernels: WebAssembly === TypeScript', (
     },
   );
 
+  it('SIMD requantizers round SRDHM ties toward +infinity (multiplier 2^30 halves every accumulator)', () => {
+    // acc = x (one input, weight 1); SRDHM(x, 2^30) = x/2 rounded half up (gemmlowp), e.g. -3 → -1, 3 → 2.
+    const xs = Int8Array.from({ length: 256 }, (_, i) => i - 128);
+    for (const shifts of [new Int32Array(8).fill(0), Int32Array.of(0, 0, 0, 0, 0, 0, 0, -1)]) {
+      const p = {
+        input: xs, inputShape: [256, 1] as [number, number], inputZeroPoint: 0,
+        weights: new Int8Array(8).fill(1), weightsShape: [8, 1] as [number, number], bias: null,
+        outputMultiplier: 2 ** 30, outputShift: shifts, outputZeroPoint: 0,
+      };
+      const y = denseInt8(p);
+      expect(Array.from(y)).toEqual(Array.from(denseInt8Reference(p)));
+      for (let b = 0; b < 256; b++) expect(y[b * 8]).toBe(Math.floor((xs[b]! + 1) / 2));
+    }
+  });
+
   fcTest.prop(
     [fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 2, max: 37 }), fc.constantFrom('one' as const, 'per-channel' as const), fc.integer({ min: -31, max: 30 }), fc.boolean(), fc.integer({ min: 0, max: 2 ** 31 - 1 })],
     { numRuns: 300 },
