@@ -1,6 +1,9 @@
 // allocWasmArray: caller-owned arrays in wasm memory. encodeFixed reads and writes them in place;
 // every other kernel stays correct with them even when its scratch grows the memory; stale views
 // are refused with a one-line error.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import {
@@ -112,6 +115,27 @@ describe.skipIf(!wasmAvailable())('allocWasmArray', () => {
     expect(acc.sumSqRound + acc.sumSqClip).toBe(0);
     for (const h of [codes, dst, x, ref]) h.dispose();
   });
+  it('a view alone keeps its block alive: the garbage collector frees it only once the handle and every view are gone', () => {
+    // A separate process with --expose-gc, on the built library (npm test builds it first).
+    const dist = (f: string) => pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'src', f)).href;
+    const script = `
+      const { allocWasmArray } = await import(${JSON.stringify(dist('index.js'))});
+      const { heapBytesInUse } = await import(${JSON.stringify(dist('wasm/heap.js'))});
+      const settle = async () => { for (let i = 0; i < 5; i++) { gc(); await new Promise((r) => setTimeout(r, 5)); } };
+      let view = allocWasmArray('float32', 1000).array; // the handle is dropped at once
+      view.fill(7);
+      await settle();
+      const other = allocWasmArray('float32', 1000);
+      other.array.fill(1);
+      const intact = view.every((v) => v === 7);
+      view = null;
+      for (let i = 0; i < 100 && heapBytesInUse() > 4000; i++) await settle();
+      console.log(JSON.stringify({ intact, heap: heapBytesInUse() }));`;
+    const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ intact: true, heap: 4000 });
+  });
+
   it('a view kept across a memory growth is refused; .array gives a live one', () => {
     const h = allocWasmArray('float32', 64);
     h.array.fill(1.5);

@@ -35,6 +35,11 @@ export interface WasmArray<T> {
 }
 
 const arrays = new FinalizationRegistry<number>((ptr) => heapFree(ptr));
+/**
+ * Each view keeps its handle alive (a WeakMap entry lives as long as its key): without this, a
+ * caller who kept only `.array` could see the handle collected and the block reused under the view.
+ */
+const owners = new WeakMap<object, object>();
 
 /**
  * Allocate a typed array inside the WebAssembly memory (or an ordinary one when the TypeScript
@@ -68,7 +73,10 @@ export function allocWasmArray<K extends ArrayKind>(kind: K, length: number): Wa
     length,
     get array() {
       if (ptr === null) throw new UsageError('allocWasmArray: this array was disposed');
-      if (view.buffer !== k.memory.buffer) view = new Ctor(k.memory.buffer, ptr, length);
+      if (view.buffer !== k.memory.buffer) {
+        view = new Ctor(k.memory.buffer, ptr, length);
+        owners.set(view, handle);
+      }
       return view;
     },
     dispose() {
@@ -79,6 +87,7 @@ export function allocWasmArray<K extends ArrayKind>(kind: K, length: number): Wa
     },
   };
   arrays.register(handle, ptr, handle);
+  owners.set(view, handle);
   return handle;
 }
 
