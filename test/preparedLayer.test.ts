@@ -2,7 +2,7 @@
 // bit for bit, is a snapshot of its weights, survives wasm memory growth, and gives its memory back.
 import { describe, expect, it } from 'vitest';
 import { fc, test as fcTest } from '@fast-check/vitest';
-import { denseInt8Reference, encodeFixed, prepareDenseInt8, PARALLEL_MIN_MACS, wasmAvailable, withBackend, UsageError } from '../src/index.js';
+import { denseInt8, denseInt8Reference, encodeFixed, prepareDenseInt8, PARALLEL_MIN_MACS, wasmAvailable, wasmMemoryBytes, withBackend, UsageError } from '../src/index.js';
 import { heapAlloc, heapBytesInUse, heapFree, scratchBase, HEAP_BASE } from '../src/wasm/heap.js';
 import { wasm } from '../src/wasm/runtime.js';
 
@@ -128,6 +128,22 @@ describe.skipIf(!wasmAvailable())('wasm heap', () => {
     layers[2]!.dispose();
     expect(heapBytesInUse()).toBe(before);
     expect(scratchBase()).toBe(HEAP_BASE);
+  });
+
+  it('10^4 layer calls leave the wasm memory and the heap flat (no leak)', () => {
+    const p = layerParams(21, 4, 64, 16, true);
+    const layer = prepareDenseInt8(p);
+    layer.run(p.input);
+    denseInt8Reference(p);
+    const memory = wasmMemoryBytes();
+    const heap = heapBytesInUse();
+    for (let i = 0; i < 10_000; i++) {
+      layer.run(p.input);
+      if (i % 10 === 0) denseInt8(p);
+    }
+    expect(wasmMemoryBytes()).toBe(memory);
+    expect(heapBytesInUse()).toBe(heap);
+    layer.dispose();
   });
 
   it('first fit, merges free neighbours, and lowers the scratch base when the top is freed', () => {
