@@ -669,7 +669,7 @@ export function lut8(inPtr: usize, n: i32, tablePtr: usize, flip: i32, outPtr: u
 // @ts-ignore: decorator
 @inline function requantRowsX4(
   accPtr: usize, rows: i32, O: i32, accStride: i32, rowTermPtr: usize, colTermPtr: usize,
-  multPtr: usize, shift: i32, tabPtr: usize, zp: i32, lo: i32, hi: i32, outPtr: usize, outStride: i32, perChannel: i32,
+  multPtr: usize, shift: i32, shiftPtr: usize, tabPtr: usize, zp: i32, lo: i32, hi: i32, outPtr: usize, outStride: i32, perChannel: i32,
 ): void {
   const left = shift > 0 ? shift : 0;
   const right = shift > 0 ? 0 : -shift;
@@ -714,8 +714,7 @@ export function lut8(inPtr: usize, n: i32, tablePtr: usize, flip: i32, outPtr: u
     for (let o = O4; o < O; o++) {
       const oo = <usize>o << 2;
       const a = load<i32>(accRow + oo) + load<i32>(rowTermPtr + (<usize>r << 2)) + load<i32>(colTermPtr + oo);
-      // Per channel, the tables give the shift back: 2^left and 2^right − 1.
-      const s = perChannel ? ctz<i32>(load<i32>(tabPtr + oo)) - popcnt<i32>(load<i32>(tabPtr + 2 * tab + oo)) : shift;
+      const s = perChannel ? load<i32>(shiftPtr + oo) : shift;
       let q = mbqm(a, load<i32>(multPtr + oo), s, 0);
       q = q < lo - zp ? lo - zp : q > hi - zp ? hi - zp : q;
       store<u8>(outRow + <usize>o, <u8>(q + zp));
@@ -727,14 +726,14 @@ export function requantRowsUniformShift(
   accPtr: usize, rows: i32, O: i32, accStride: i32, rowTermPtr: usize, colTermPtr: usize,
   multPtr: usize, shift: i32, zp: i32, lo: i32, hi: i32, outPtr: usize, outStride: i32,
 ): void {
-  requantRowsX4(accPtr, rows, O, accStride, rowTermPtr, colTermPtr, multPtr, shift, 0, zp, lo, hi, outPtr, outStride, 0);
+  requantRowsX4(accPtr, rows, O, accStride, rowTermPtr, colTermPtr, multPtr, shift, 0, 0, zp, lo, hi, outPtr, outStride, 0);
 }
 
 export function requantRowsPerChannel(
   accPtr: usize, rows: i32, O: i32, accStride: i32, rowTermPtr: usize, colTermPtr: usize,
-  multPtr: usize, tabPtr: usize, zp: i32, lo: i32, hi: i32, outPtr: usize, outStride: i32,
+  multPtr: usize, shiftPtr: usize, tabPtr: usize, zp: i32, lo: i32, hi: i32, outPtr: usize, outStride: i32,
 ): void {
-  requantRowsX4(accPtr, rows, O, accStride, rowTermPtr, colTermPtr, multPtr, 0, tabPtr, zp, lo, hi, outPtr, outStride, 1);
+  requantRowsX4(accPtr, rows, O, accStride, rowTermPtr, colTermPtr, multPtr, 0, shiftPtr, tabPtr, zp, lo, hi, outPtr, outStride, 1);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -102,8 +102,9 @@ export function denseInt8(p: DenseInt8Params): Int8Array | Uint8Array {
     // WebAssembly SIMD: int16 dot products (i32x4.dot_i16x8_s), then zero-point terms, bias,
     // MultiplyByQuantizedMultiplier and the clamp in wasm (exact i64 arithmetic). The weight row
     // sums come from the widened weights in wasm.
-    const plan = prepareLayerWasm(weights, outDim, inDim, wasmOutputParams(d))!;
-    runDenseWasm(plan, d, input, batches, result);
+    const params = wasmOutputParams(d);
+    const plan = prepareLayerWasm(weights, outDim, inDim, params)!;
+    runDenseWasm(plan, params, d, input, batches, result);
     return result;
   }
   const weightSums = new Int32Array(outDim);
@@ -191,9 +192,15 @@ export function wasmOutputParams(d: Omit<DensePlan, 'input' | 'batches'>) {
 }
 
 /** Rows of codes through a wasm layer plan: per-row zero-point terms, matmul, requantization. */
-export function runDenseWasm(plan: LayerPlan, d: Omit<DensePlan, 'input' | 'batches'>, input: Int8Array | Uint8Array, batches: number, result: Int8Array | Uint8Array): void {
+export function runDenseWasm(
+  plan: LayerPlan,
+  params: ReturnType<typeof wasmOutputParams>,
+  d: Omit<DensePlan, 'input' | 'batches'>,
+  input: Int8Array | Uint8Array,
+  batches: number,
+  result: Int8Array | Uint8Array,
+): void {
   const { inDim, inputOffset: xo, weightOffset: wo } = d;
-  const params = wasmOutputParams(d);
   const constTerm = Math.imul(Math.imul(inDim, wo), xo);
   if (inDim % 16 === 0) {
     matmulRequantBytes(plan, batches, input, (sums, into) => {

@@ -74,7 +74,8 @@ export function prepareDenseInt8(p: DenseInt8LayerParams, options: PrepareOption
     outputShift: out.shifts.slice(),
   };
   const d = { weights: snapshot.weights, inDim, outDim, inputOffset: -p.inputZeroPoint, weightOffset: -weightZeroPoint, bias: snapshot.bias, out };
-  let plan = wasm() ? prepareLayerWasm(snapshot.weights, outDim, inDim, wasmOutputParams(d), true) : null;
+  const params = wasmOutputParams(d);
+  let plan = wasm() ? prepareLayerWasm(snapshot.weights, outDim, inDim, params, true) : null;
   let disposed = false;
   // The helper thread prepares its own copy of the layer (it computes with the same kernels).
   let helperId: number | null = null;
@@ -110,7 +111,7 @@ export function prepareDenseInt8(p: DenseInt8LayerParams, options: PrepareOption
       const rows = pending ? mine : batches;
       const head = rows === batches ? input : input.subarray(0, rows * inDim);
       if (!plan || !wasm()) result.set(denseInt8({ ...snapshot, input: head, inputShape: [rows, inDim] }));
-      else runDenseWasm(plan, d, offWasm(head), rows, result);
+      else runDenseWasm(plan, params, d, offWasm(head), rows, result);
       if (pending) result.set((pending.wait() as { out: Int8Array | Uint8Array }).out, rows * outDim);
       return result;
     },

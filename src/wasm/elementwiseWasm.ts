@@ -1,5 +1,5 @@
 import { align16, ensureMemory, isWasmResident, wasm } from './runtime.js';
-import { scratchBase } from './heap.js';
+import { placeOperands, scratchBase } from './heap.js';
 
 const CHUNK = 1 << 20;
 
@@ -15,20 +15,12 @@ const RESIDENT_CHUNK = 1 << 18;
 export function decode8Wasm(bytes: Uint8Array, signed: boolean, step: number, out: Float32Array): number {
   const k = wasm();
   if (!k) return 0;
-  const inPlace = isWasmResident(bytes);
   const outPlace = isWasmResident(out);
-  const chunk = inPlace || outPlace ? RESIDENT_CHUNK : CHUNK;
+  const chunk = outPlace || isWasmResident(bytes) ? RESIDENT_CHUNK : CHUNK;
   const whole = bytes.length - (bytes.length % 16);
   for (let s = 0; s < whole; s += chunk) {
     const n = Math.min(chunk, whole - s);
-    let free = scratchBase();
-    const inPtr = inPlace ? bytes.byteOffset + s : free;
-    if (!inPlace) free = align16(free + n);
-    const outPtr = outPlace ? out.byteOffset + 4 * s : free;
-    if (!outPlace) free = outPtr + 4 * n;
-    if ((inPlace || outPlace) && free > k.memory.buffer.byteLength) throw new Error('relu6q internal error: wasm scratch reserve exhausted');
-    const buf = ensureMemory(k, free);
-    if (!inPlace) new Uint8Array(buf, inPtr, n).set(bytes.subarray(s, s + n));
+    const { inPtr, outPtr } = placeOperands(k, bytes, s, n, out, 4 * s, 4 * n);
     k.decode8(inPtr, outPtr, n, signed ? 1 : 0, step);
     if (!outPlace) out.set(new Float32Array(k.memory.buffer, outPtr, n), s);
   }
@@ -42,11 +34,11 @@ export function clamp8Wasm(codes: Int8Array | Uint8Array, out: Int8Array | Uint8
   const whole = codes.length - (codes.length % 16);
   for (let s = 0; s < whole; s += CHUNK) {
     const n = Math.min(CHUNK, whole - s);
-    const buf = ensureMemory(k, scratchBase() + n);
-    const view = new Uint8Array(buf, scratchBase(), n);
-    view.set(new Uint8Array(codes.buffer, codes.byteOffset + s, n));
-    k.clamp8(scratchBase(), n, signed ? 1 : 0, lo, hi);
-    new Uint8Array(out.buffer, out.byteOffset + s, n).set(new Uint8Array(k.memory.buffer, scratchBase(), n));
+    const ptr = scratchBase();
+    const buf = ensureMemory(k, ptr + n);
+    new Uint8Array(buf, ptr, n).set(new Uint8Array(codes.buffer, codes.byteOffset + s, n));
+    k.clamp8(ptr, n, signed ? 1 : 0, lo, hi);
+    new Uint8Array(out.buffer, out.byteOffset + s, n).set(new Uint8Array(k.memory.buffer, ptr, n));
   }
   return whole;
 }

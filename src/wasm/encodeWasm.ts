@@ -1,7 +1,7 @@
 import type { CodeArray } from '../format/fixedFormat.js';
-import { scratchBase } from './heap.js';
+import { placeOperands } from './heap.js';
 import type { EncodeCounts, EncodePlan } from '../codec/encodeFixed.js';
-import { align16, ensureMemory, wasm } from './runtime.js';
+import { wasm } from './runtime.js';
 
 const MODE: Record<string, number> = {
   'nearest-even': 0,
@@ -45,17 +45,7 @@ export function encodeRangeWasm(values: Float32Array, codes: CodeArray, start: n
   const k = wasm()!;
   const outBytes = p.format.bits <= 8 ? 1 : 2;
   // Arrays that already live in wasm memory (allocWasmArray) are read and written in place.
-  const inPlace = values.buffer === k.memory.buffer;
-  const outPlace = codes.buffer === k.memory.buffer;
-  let free = scratchBase();
-  const inPtr = inPlace ? values.byteOffset + 4 * start : free;
-  if (!inPlace) free = align16(free + 4 * count);
-  const outPtr = outPlace ? codes.byteOffset + outBytes * start : free;
-  if (!outPlace) free = outPtr + outBytes * count;
-  // A growth now would detach the caller's views; the heap keeps SCRATCH_RESERVE bytes free for this.
-  if ((inPlace || outPlace) && free > k.memory.buffer.byteLength) throw new Error('relu6q internal error: wasm scratch reserve exhausted');
-  const buf = ensureMemory(k, free);
-  if (!inPlace) new Float32Array(buf, inPtr, count).set(values.subarray(start, start + count));
+  const { inPtr, outPtr, outPlace } = placeOperands(k, values, 4 * start, 4 * count, codes, outBytes * start, outBytes * count);
   const loS = p.hasBound ? p.lo * p.scale : 0;
   const hiS = p.hasBound ? p.hi * p.scale : 0;
   // variant: 0 saturate, 1 saturate with a bound, 2 wrap, 3 saturate where the format fills its code

@@ -1,4 +1,4 @@
-import { align16, ensureMemory, type Kernels } from './runtime.js';
+import { align16, ensureMemory, isWasmResident, type Kernels } from './runtime.js';
 
 /*
  * Long-lived blocks in wasm memory (prepared layer weights, caller-owned tensors), below the
@@ -90,4 +90,32 @@ export function heapFree(ptr: number): void {
   while (blocks.length > 0 && blocks[blocks.length - 1]!.free) blocks.pop();
   const top = blocks[blocks.length - 1];
   heapTop = top ? top.ptr + top.bytes : HEAP_BASE;
+}
+
+/**
+ * Lay out one kernel call's input and output: a view of wasm memory (allocWasmArray) is used in
+ * place, anything else gets scratch space (the input is copied there). With either side in place
+ * the call must not grow the memory — that would detach the caller's view — and the heap's
+ * SCRATCH_RESERVE guarantees it for callers whose chunks fit the reserve.
+ */
+export function placeOperands(
+  k: Kernels,
+  input: ArrayBufferView,
+  inOffset: number,
+  inBytes: number,
+  output: ArrayBufferView,
+  outOffset: number,
+  outBytes: number,
+): { inPtr: number; outPtr: number; outPlace: boolean } {
+  const inPlace = isWasmResident(input);
+  const outPlace = isWasmResident(output);
+  let free = scratchBase();
+  const inPtr = inPlace ? input.byteOffset + inOffset : free;
+  if (!inPlace) free = align16(free + inBytes);
+  const outPtr = outPlace ? output.byteOffset + outOffset : free;
+  if (!outPlace) free = outPtr + outBytes;
+  if ((inPlace || outPlace) && free > k.memory.buffer.byteLength) throw new Error('relu6q internal error: wasm scratch reserve exhausted');
+  const buf = ensureMemory(k, free);
+  if (!inPlace) new Uint8Array(buf, inPtr, inBytes).set(new Uint8Array(input.buffer, input.byteOffset + inOffset, inBytes));
+  return { inPtr, outPtr, outPlace };
 }

@@ -19,7 +19,7 @@ function requantBlock(plan: LayerPlan, p: Omit<OutputParams, 'colTerms'>, accPtr
   if (!p.single && plan.uniformShift !== null) {
     k.requantRowsUniformShift(accPtr, rows, O, accStride, rowPtr, plan.colPtr, plan.multPtr, plan.uniformShift, p.zeroPoint, p.actMin, p.actMax, outPtr, outStride);
   } else if (!p.single && plan.shiftTablePtr !== null) {
-    k.requantRowsPerChannel(accPtr, rows, O, accStride, rowPtr, plan.colPtr, plan.multPtr, plan.shiftTablePtr, p.zeroPoint, p.actMin, p.actMax, outPtr, outStride);
+    k.requantRowsPerChannel(accPtr, rows, O, accStride, rowPtr, plan.colPtr, plan.multPtr, plan.shiftPtr, plan.shiftTablePtr, p.zeroPoint, p.actMin, p.actMax, outPtr, outStride);
   } else {
     k.requantRows(accPtr, rows, O, accStride, rowPtr, plan.colPtr, plan.multPtr, plan.shiftPtr, p.zeroPoint, p.actMin, p.actMax, p.single ? 1 : 0, outPtr, outStride);
   }

@@ -38,7 +38,7 @@ export interface Kernels {
   errorSums(refPtr: number, qPtr: number, n: number, top: number, outPtr: number): void;
   rowSumsI16(mPtr: number, rows: number, Dp: number, outPtr: number): void;
   requantRowsUniformShift(accPtr: number, rows: number, O: number, accStride: number, rowTermPtr: number, colTermPtr: number, multPtr: number, shift: number, zp: number, lo: number, hi: number, outPtr: number, outStride: number): void;
-  requantRowsPerChannel(accPtr: number, rows: number, O: number, accStride: number, rowTermPtr: number, colTermPtr: number, multPtr: number, tabPtr: number, zp: number, lo: number, hi: number, outPtr: number, outStride: number): void;
+  requantRowsPerChannel(accPtr: number, rows: number, O: number, accStride: number, rowTermPtr: number, colTermPtr: number, multPtr: number, shiftPtr: number, tabPtr: number, zp: number, lo: number, hi: number, outPtr: number, outStride: number): void;
   requantRows(accPtr: number, rows: number, O: number, accStride: number, rowTermPtr: number, colTermPtr: number, multPtr: number, shiftPtr: number, zp: number, lo: number, hi: number, single: number, outPtr: number, outStride: number): void;
 }
 

@@ -97,9 +97,3 @@ export function checkAttached(a: ArrayBufferView, what: string): void {
     throw new UsageError(`${what} is a stale view of wasm memory (the memory has grown since): take a fresh one from the handle's .array`);
   }
 }
-
-/** True when `a` lies inside the current wasm memory (kernels can then read or write it in place). */
-export function inWasmMemory(a: ArrayBufferView): boolean {
-  const k = wasm();
-  return k !== null && a.buffer === k.memory.buffer;
-}
